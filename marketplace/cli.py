@@ -1,0 +1,107 @@
+"""Flask commands: `flask translate ...`, `flask demo load`."""
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from marketplace.i18n import LOCALES
+
+translate = AppGroup("translate", help="Extract, update, compile and check the message catalogs.")
+demo = AppGroup("demo", help="The demo season.")
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "translations"
+POT = TRANSLATIONS / "messages.pot"
+SOURCE_LOCALE = "en"
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+
+
+@translate.command("extract")
+def translate_extract():
+    """Write translations/messages.pot from the code and templates."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "--add-comments=i18n:",
+             "--sort-by-file", "--no-wrap", "--project=marketplace", "-o", str(POT), ".")
+
+
+@translate.command("update")
+def translate_update():
+    """Extract, then merge the template into every catalog."""
+    translate_extract.callback()
+    for loc in LOCALES:
+        po = TRANSLATIONS / loc / "LC_MESSAGES" / "messages.po"
+        if po.exists():
+            _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", loc, "--no-wrap", "--ignore-obsolete")
+        else:
+            _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", loc, "--no-wrap")
+    _fill_source_catalog(TRANSLATIONS / SOURCE_LOCALE / "LC_MESSAGES" / "messages.po")
+
+
+def _fill_source_catalog(path: Path) -> None:
+    """The messages are written in English, so the English catalog is the source text itself."""
+    import polib
+
+    po = polib.pofile(str(path), wrapwidth=0)
+    for entry in po:
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+        else:
+            entry.msgstr = entry.msgid
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    po.save()
+
+
+@translate.command("compile")
+def translate_compile():
+    """Compile every catalog to .mo."""
+    _pybabel("compile", "-d", str(TRANSLATIONS))
+
+
+@translate.command("check")
+def translate_check():
+    """Fail when a catalog is incomplete, fuzzy, or breaks a placeholder."""
+    from marketplace.translation_check import check_catalogs
+
+    problems = check_catalogs(TRANSLATIONS, POT, LOCALES)
+    for line in problems:
+        click.echo(line)
+    if problems:
+        raise SystemExit(1)
+    click.echo(f"translations: {len(LOCALES)} catalogs complete")
+
+
+@demo.command("load")
+@click.option("--force", is_flag=True, help="Load even if the database already has users (for tests).")
+def demo_load(force):
+    """Fill an empty database with the demo season and print the logins."""
+    from marketplace.extensions import db
+    from marketplace.services.demo import DEMO_PASSWORD, database_is_empty, load_demo
+
+    if not force and not database_is_empty():
+        click.echo("The database already has data; the demo was not loaded.")
+        return
+    logins = load_demo()
+    db.session.commit()
+    click.echo(f"Demo season loaded. Every demo password is: {DEMO_PASSWORD}")
+    for role, login in logins:
+        click.echo(f"  {role:<14} {login}")
+
+
+@demo.command("logins")
+def demo_logins():
+    """Print the demo logins again."""
+    from marketplace.services.demo import DEMO_PASSWORD, demo_logins as logins
+
+    click.echo(f"Demo logins (password {DEMO_PASSWORD}) at http://127.0.0.1:5000/account/login")
+    for role, login in logins():
+        click.echo(f"  {role:<14} {login}")
+
+
+def init_app(app):
+    app.cli.add_command(translate)
+    app.cli.add_command(demo)

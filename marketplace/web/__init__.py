@@ -1,0 +1,1 @@
+"""Web layer: one blueprint package per area."""

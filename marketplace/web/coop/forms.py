@@ -1,0 +1,33 @@
+"""Co-operative forms."""
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from marketplace.web.forms import BaseForm
+from wtforms import DateField, DecimalField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from marketplace.web.fields import (
+    NUMBER_KW, area_field, county_field, language_field, name_field, phone_field, township_field,
+)
+
+
+class MemberForm(BaseForm):
+    name = name_field(_l("Member's name"))
+    phone = phone_field(_l("Mobile number (leave empty if the member has none)"), required=False)
+    county_id = county_field()
+    township_id = township_field()
+    village = StringField(_l("Village"), validators=[DataRequired(), Length(max=60)], render_kw={"dir": "auto"})
+    farm_area_mu = area_field()
+    locale = language_field()
+    joined_on = DateField(_l("Joined on"), default=date.today, validators=[InputRequired()], render_kw={"dir": "ltr"})
+    capital_yuan = DecimalField(
+        _l("Capital contribution (yuan)"), places=2, default=Decimal("0"),
+        validators=[InputRequired(), NumberRange(min=Decimal("0"), max=Decimal("100000000"))],
+        render_kw=NUMBER_KW,
+    )
+    submit = SubmitField(_l("Register member"))
+
+    def validate_capital_yuan(self, field):
+        if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
+            raise ValueError(_l("Give the amount in yuan with at most two decimals."))
