@@ -40,9 +40,12 @@ class FarmerSignupForm(BaseForm):
 class ContactFields:
     """Phone or e-mail: at least one, both validated."""
 
-    def validate_email(self, field):
-        if not field.data and not self.phone.data:
-            raise ValueError(_l("Give a mobile number or an e-mail address."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.email.data and not self.phone.data:
+            self.email.errors = [*self.email.errors, _l("Give a mobile number or an e-mail address.")]
+            return False
+        return valid
 
 
 class ProcessorSignupForm(ContactFields, BaseForm):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from marketplace.web.forms import BaseForm
 from wtforms import DateField, DecimalField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from marketplace.web.fields import (
     NUMBER_KW, area_field, county_field, language_field, name_field, phone_field, township_field,
@@ -30,4 +30,4 @@ class MemberForm(BaseForm):
 
     def validate_capital_yuan(self, field):
         if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
-            raise ValueError(_l("Give the amount in yuan with at most two decimals."))
+            raise ValidationError(_l("Give the amount in yuan with at most two decimals."))

@@ -1,0 +1,51 @@
+"""The demo season loads, and every catalog is complete."""
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from marketplace.i18n import LOCALES
+from marketplace.models import Cooperative, Membership, Processor, User
+from marketplace.services.demo import DEMO_PASSWORD, database_is_empty, load_demo
+from marketplace.translation_check import check_catalogs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_demo_season_loads_and_its_logins_work(client, db, auth):
+    assert database_is_empty()
+    logins = load_demo()
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(Cooperative.id))) == 2
+    assert db.session.scalar(sa.select(sa.func.count(Processor.id))) == 4  # three and one waiting
+    farmers = db.session.scalar(sa.select(sa.func.count(User.id)).where(User.role == "farmer"))
+    assert farmers >= 30
+    assert db.session.scalar(sa.select(sa.func.count(Membership.id))) == farmers
+    phoneless = db.session.scalar(sa.select(sa.func.count(User.id)).where(User.role == "farmer", User.phone.is_(None)))
+    assert phoneless >= 3
+    for _role, login in logins:
+        assert auth.login(login, DEMO_PASSWORD).status_code == 302, login
+        assert client.get("/dashboard").status_code == 200
+        auth.logout()
+    assert not database_is_empty()
+
+
+def test_catalogs_complete_no_fuzzy_placeholders_intact():
+    problems = check_catalogs(ROOT / "translations", ROOT / "translations" / "messages.pot", LOCALES)
+    assert problems == []
+
+
+def test_check_catches_a_broken_placeholder(tmp_path):
+    import polib
+
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=utf-8"}
+    po.append(polib.POEntry(msgid="Hello, %(name)s", msgstr="你好，%(nom)s"))
+    po.append(polib.POEntry(msgid="Untranslated", msgstr=""))
+    po.append(polib.POEntry(msgid="Fuzzy", msgstr="模糊", flags=["fuzzy"]))
+    (tmp_path / "xx" / "LC_MESSAGES").mkdir(parents=True)
+    po.save(str(tmp_path / "xx" / "LC_MESSAGES" / "messages.po"))
+    problems = check_catalogs(tmp_path, tmp_path / "none.pot", ["xx", "yy"])
+    assert any("placeholders differ" in p for p in problems)
+    assert any("untranslated" in p for p in problems)
+    assert any("fuzzy" in p for p in problems)
+    assert any("yy: catalog missing" in p for p in problems)

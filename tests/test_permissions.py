@@ -1,0 +1,109 @@
+"""Every route declares who may use it, and every role gets what it should (403/404 otherwise)."""
+import pytest
+
+from marketplace.web.access import ANONYMOUS, LOGGED_IN, PUBLIC
+from tests.conftest import csrf_token
+
+ROLES = ("anonymous", "farmer", "coop_manager", "processor", "admin")
+ALL_USERS = {"farmer", "coop_manager", "processor", "admin"}
+
+# endpoint -> (method, url template, who may use it)
+MATRIX = {
+    "main.show_home": ("GET", "/", PUBLIC),
+    "main.show_languages": ("GET", "/languages", PUBLIC),
+    "main.show_favicon": ("GET", "/favicon.ico", PUBLIC),
+    "main.show_dashboard": ("GET", "/dashboard", LOGGED_IN),
+    "auth.choose_signup": ("GET", "/account/signup", ANONYMOUS),
+    "auth.signup_farmer": ("GET", "/account/signup/farmer", ANONYMOUS),
+    "auth.signup_processor": ("GET", "/account/signup/processor", ANONYMOUS),
+    "auth.signup_coop": ("GET", "/account/signup/cooperative", ANONYMOUS),
+    "auth.show_application_received": ("GET", "/account/signup/received", PUBLIC),
+    "auth.login": ("GET", "/account/login", ANONYMOUS),
+    "auth.logout": ("POST", "/account/logout", LOGGED_IN),
+    "auth.forgot_password": ("GET", "/account/password/forgot", ANONYMOUS),
+    "auth.reset_password": ("GET", "/account/password/reset/x", ANONYMOUS),
+    "admin.list_approvals": ("GET", "/admin/approvals", {"admin"}),
+    "admin.decide_approval": ("POST", "/admin/approvals/{pending}", {"admin"}),
+    "coop.list_members": ("GET", "/cooperative/members", {"coop_manager"}),
+    "coop.register_member": ("GET", "/cooperative/members/new", {"coop_manager"}),
+    "coop.show_member": ("GET", "/cooperative/members/{membership}", {"coop_manager"}),
+}
+
+
+def test_every_endpoint_declares_a_policy_and_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints == set(MATRIX), "add new routes to MATRIX with who may use them"
+    for endpoint in endpoints:
+        assert getattr(app.view_functions[endpoint], "access_policy", None) is not None, endpoint
+
+
+def test_a_route_without_a_policy_is_refused(app):
+    """Fail closed: an endpoint that forgot its policy answers 403 to everyone."""
+    from flask import Flask
+
+    from config import TestConfig
+    from marketplace.web.access import enforce_access
+
+    bare = Flask("bare")
+    bare.config.from_object(TestConfig())
+    bare.before_request(enforce_access)
+    bare.add_url_rule("/forgot", "forgot", lambda: "open")
+    from marketplace.extensions import login_manager
+    login_manager.init_app(bare)
+    assert bare.test_client().get("/forgot").status_code == 403
+
+
+@pytest.fixture
+def world(db, create_farmer, create_coop, create_processor, create_admin, add_member):
+    manager = create_coop()
+    farmer = create_farmer()
+    membership = add_member(manager, farmer)
+    pending = create_processor(status="pending")
+    users = {"farmer": farmer, "coop_manager": manager, "processor": create_processor(), "admin": create_admin()}
+    return users, {"pending": pending.id, "membership": membership.id}
+
+
+def allowed(policy, role):
+    if policy == PUBLIC:
+        return True
+    if policy == ANONYMOUS:
+        return role == "anonymous"
+    if policy == LOGGED_IN:
+        return role != "anonymous"
+    return role in policy
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_against_each_route(client, auth, world, role):
+    users, ids = world
+    if role != "anonymous":
+        user = users[role]
+        assert auth.login(user.email or user.phone).status_code == 302
+    token = csrf_token(client, "/dashboard" if role != "anonymous" else "/account/login")
+    for endpoint, (method, template, policy) in MATRIX.items():
+        if endpoint == "auth.logout":
+            continue  # it logs the user out; test_auth covers it
+        url = template.format(**ids)
+        if method == "GET":
+            resp = client.get(url)
+        else:
+            resp = client.post(url, data={"csrf_token": token})
+        where = f"{role} {method} {url}"
+        if allowed(policy, role):
+            assert resp.status_code in (200, 301, 302, 400), where
+            if resp.status_code == 302:
+                assert "/account/login" not in resp.headers["Location"], where
+        elif role == "anonymous":
+            assert resp.status_code == 302 and "/account/login" in resp.headers["Location"], where
+        elif policy == ANONYMOUS:
+            assert resp.status_code == 302 and resp.headers["Location"].endswith("/dashboard"), where
+        else:
+            assert resp.status_code == 403, where
+
+
+def test_a_manager_of_no_coop_gets_403(client, db, auth, create_coop):
+    manager = create_coop()
+    manager.cooperative_id = None
+    db.session.commit()
+    auth.login(manager.email)
+    assert client.get("/cooperative/members").status_code == 403
