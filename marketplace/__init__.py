@@ -18,12 +18,12 @@ def create_app(config) -> Flask:
     i18n.init_app(app, ext.babel)
 
     from marketplace import cli, messaging, security
-    from marketplace.web import access, admin, auth, coop, errors, main, messages
+    from marketplace.web import access, admin, auth, catalog, coop, errors, harvests, main, messages, orders, prices
 
     messaging.init_app(app)
     security.init_app(app)
     app.before_request(access.enforce_access)
-    for blueprint in (main.bp, auth.bp, admin.bp, coop.bp):
+    for blueprint in (main.bp, auth.bp, admin.bp, coop.bp, catalog.bp, prices.bp, harvests.bp, orders.bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
     app.jinja_env.globals["action_label"] = messages.action_label

@@ -243,3 +243,82 @@ def county_named(db):
     def get(code):
         return db.session.scalar(sa.select(County).where(County.code == code))
     return get
+
+
+@pytest.fixture
+def products(db):
+    """The safflower products from the migrations: {"filament": Product, "seed": Product}."""
+    from marketplace.models import Product
+
+    rows = db.session.scalars(sa.select(Product)).all()
+    return {p.code.removeprefix("safflower_"): p for p in rows}
+
+
+@pytest.fixture
+def create_harvest(db, products):
+    from datetime import date, timedelta
+
+    from marketplace.models import Harvest
+
+    def make(farmer, product="seed", kg=2000, area="20.0", grade_rank=1, status="open", start=None, days=20,
+             created_by=None):
+        prod = products[product]
+        grade = next(g for g in prod.grades if g.rank == grade_rank)
+        start = start or date.today() + timedelta(days=60)
+        profile = farmer.farmer
+        harvest = Harvest(farmer_id=farmer.id, product_id=prod.id, variety="", area_mu=Decimal(area),
+                          expected_kg=kg, grade_id=grade.id, harvest_start=start,
+                          harvest_end=start + timedelta(days=days), county_id=profile.county_id,
+                          township_id=profile.township_id, village=profile.village, status=status,
+                          created_by_id=(created_by or farmer).id)
+        db.session.add(harvest)
+        db.session.commit()
+        return harvest
+    return make
+
+
+@pytest.fixture
+def create_order(db, products):
+    from datetime import date, timedelta
+
+    from marketplace.models import ContractOrder
+
+    def make(processor_user, product="seed", kg=50_000, min_grade_rank=None, term_type="fixed", status="open",
+             prices=None, margin_bp=0, share_bp=0, base_fen_per_mu=0, start=None, days=40, county=None,
+             coop_fee_bp=200, risk_levy_bp=100):
+        prod = products[product]
+        min_grade = prod.grades[-1] if min_grade_rank is None else next(g for g in prod.grades if g.rank == min_grade_rank)
+        default_prices = {str(g.rank): 700 - 50 * g.rank for g in prod.grades if g.rank <= min_grade.rank}
+        if product == "filament":
+            default_prices = {str(g.rank): 16_000 - 3_000 * g.rank for g in prod.grades if g.rank <= min_grade.rank}
+        start = start or date.today() + timedelta(days=70)
+        county = county or processor_user.processor.county
+        order = ContractOrder(
+            processor_id=processor_user.processor_id, product_id=prod.id, kg_wanted=kg, min_grade_id=min_grade.id,
+            delivery_start=start, delivery_end=start + timedelta(days=days), collection_county_id=county.id,
+            collection_point="收购点", collection_lat=county.lat, collection_lon=county.lon, max_suppliers=None,
+            min_alloc_kg=0, term_type=term_type,
+            terms={"prices": prices if prices is not None else (default_prices if term_type != "share_coop" else {}),
+                   "caps": {}, "margin_bp": margin_bp, "share_bp": share_bp, "base_fen_per_mu": base_fen_per_mu},
+            coop_fee_bp=coop_fee_bp, risk_levy_bp=risk_levy_bp, status=status, created_by_id=processor_user.id)
+        db.session.add(order)
+        db.session.commit()
+        return order
+    return make
+
+
+@pytest.fixture
+def create_price(db, products):
+    from datetime import date
+
+    from marketplace.models import PriceIndexEntry
+
+    def make(recorder, product="seed", grade_rank=1, fen_per_kg=600, on_date=None, note="伊宁市场"):
+        prod = products[product]
+        grade = next(g for g in prod.grades if g.rank == grade_rank)
+        entry = PriceIndexEntry(product_id=prod.id, grade_id=grade.id, on_date=on_date or date.today(),
+                                fen_per_kg=fen_per_kg, source_note=note, recorded_by_id=recorder.id)
+        db.session.add(entry)
+        db.session.commit()
+        return entry
+    return make

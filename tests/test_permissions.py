@@ -1,33 +1,26 @@
 """Every route declares who may use it, and every role gets what it should (403/404 otherwise)."""
+import importlib
+import pkgutil
+
 import pytest
 
 from marketplace.web.access import ANONYMOUS, LOGGED_IN, PUBLIC
+from tests import access_matrix
 from tests.conftest import csrf_token
 
 ROLES = ("anonymous", "farmer", "coop_manager", "processor", "admin")
 ALL_USERS = {"farmer", "coop_manager", "processor", "admin"}
 
-# endpoint -> (method, url template, who may use it)
-MATRIX = {
-    "main.show_home": ("GET", "/", PUBLIC),
-    "main.show_languages": ("GET", "/languages", PUBLIC),
-    "main.show_favicon": ("GET", "/favicon.ico", PUBLIC),
-    "main.show_dashboard": ("GET", "/dashboard", LOGGED_IN),
-    "auth.choose_signup": ("GET", "/account/signup", ANONYMOUS),
-    "auth.signup_farmer": ("GET", "/account/signup/farmer", ANONYMOUS),
-    "auth.signup_processor": ("GET", "/account/signup/processor", ANONYMOUS),
-    "auth.signup_coop": ("GET", "/account/signup/cooperative", ANONYMOUS),
-    "auth.show_application_received": ("GET", "/account/signup/received", PUBLIC),
-    "auth.login": ("GET", "/account/login", ANONYMOUS),
-    "auth.logout": ("POST", "/account/logout", LOGGED_IN),
-    "auth.forgot_password": ("GET", "/account/password/forgot", ANONYMOUS),
-    "auth.reset_password": ("GET", "/account/password/reset/x", ANONYMOUS),
-    "admin.list_approvals": ("GET", "/admin/approvals", {"admin"}),
-    "admin.decide_approval": ("POST", "/admin/approvals/{pending}", {"admin"}),
-    "coop.list_members": ("GET", "/cooperative/members", {"coop_manager"}),
-    "coop.register_member": ("GET", "/cooperative/members/new", {"coop_manager"}),
-    "coop.show_member": ("GET", "/cooperative/members/{membership}", {"coop_manager"}),
-}
+def load_matrix() -> dict:
+    """Each area lists its routes in tests/access_matrix/<area>.py as ROUTES."""
+    merged = {}
+    for info in pkgutil.iter_modules(access_matrix.__path__):
+        module = importlib.import_module(f"tests.access_matrix.{info.name}")
+        merged.update(module.ROUTES)
+    return merged
+
+
+MATRIX = load_matrix()
 
 
 def test_every_endpoint_declares_a_policy_and_is_in_the_matrix(app):
@@ -54,13 +47,25 @@ def test_a_route_without_a_policy_is_refused(app):
 
 
 @pytest.fixture
-def world(db, create_farmer, create_coop, create_processor, create_admin, add_member):
+def world(db, create_farmer, create_coop, create_processor, create_admin, add_member, create_harvest,
+          create_order, create_price, products):
+    """One of each: the ids the URL templates of tests/access_matrix use."""
     manager = create_coop()
     farmer = create_farmer()
     membership = add_member(manager, farmer)
     pending = create_processor(status="pending")
-    users = {"farmer": farmer, "coop_manager": manager, "processor": create_processor(), "admin": create_admin()}
-    return users, {"pending": pending.id, "membership": membership.id}
+    processor = create_processor()
+    admin = create_admin()
+    users = {"farmer": farmer, "coop_manager": manager, "processor": processor, "admin": admin}
+    ids = {
+        "pending": pending.id, "membership": membership.id,
+        "harvest": create_harvest(farmer).id,
+        "order": create_order(processor).id,
+        "draft_order": create_order(processor, status="draft").id,
+        "product": products["seed"].id,
+        "price": create_price(admin).id,
+    }
+    return users, ids
 
 
 def allowed(policy, role):

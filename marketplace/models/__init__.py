@@ -1,11 +1,14 @@
 """SQLAlchemy models, one module per aggregate."""
 from marketplace.models.audit import ActionRecord
 from marketplace.models.base import Base
+from marketplace.models.listing import ContractOrder, Harvest
 from marketplace.models.organisation import Cooperative, Membership, Processor
+from marketplace.models.price import PriceIndexEntry
+from marketplace.models.product import Grade, Product
 from marketplace.models.reference import County, Township
 from marketplace.models.user import FarmerProfile, User
 
 __all__ = [
-    "ActionRecord", "Base", "Cooperative", "County", "FarmerProfile",
-    "Membership", "Processor", "Township", "User",
+    "ActionRecord", "Base", "ContractOrder", "Cooperative", "County", "FarmerProfile", "Grade", "Harvest",
+    "Membership", "PriceIndexEntry", "Processor", "Product", "Township", "User",
 ]

@@ -71,3 +71,21 @@ def membership_for(coop_id: int, membership_id: int) -> Membership | None:
     return db.session.scalar(
         sa.select(Membership).where(Membership.id == membership_id, Membership.cooperative_id == coop_id)
     )
+
+
+def manages(manager: User, farmer_id: int) -> bool:
+    """Whether this co-op manager represents this farmer (the farmer is a member of the manager's co-op)."""
+    if manager.role != "coop_manager" or manager.cooperative_id is None:
+        return False
+    return db.session.scalar(
+        sa.select(Membership.id).where(Membership.cooperative_id == manager.cooperative_id,
+                                       Membership.farmer_id == farmer_id)
+    ) is not None
+
+
+def member_choices(coop_id: int) -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        sa.select(User.id, User.name).join(Membership, Membership.farmer_id == User.id)
+        .where(Membership.cooperative_id == coop_id).order_by(User.name)
+    ).all()
+    return [(r.id, r.name) for r in rows]

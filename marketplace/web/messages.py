@@ -25,11 +25,57 @@ MESSAGES = {
     "joined_in_future": _l("The joining date cannot be in the future."),
     "already_member": _l("This farmer is already a member of your co-operative."),
     "invalid_transition": _l("This is no longer possible: the record has changed. Reload the page."),
+    "not_yours": _l("You may not change this record."),
+    "product_unknown": _l("Choose a product from the list."),
+    "grade_not_of_product": _l("This grade does not belong to the chosen product."),
+    "grade_unknown": _l("Choose a grade from the list."),
+    "township_unknown": _l("Choose a township from the list."),
+    "area_not_positive": _l("The area must be more than zero."),
+    "kg_not_positive": _l("The quantity must be more than zero."),
+    "kg_implausible": _l("This is more than ten times what this area usually yields (about %(suggested)s kg). If it is right, tick the box to confirm it."),
+    "window_backwards": _l("The end date is before the start date."),
+    "window_in_past": _l("This period is already over. Give dates in the future."),
+    "window_too_long": _l("The period can be at most one year long."),
+    "point_incomplete": _l("Give both latitude and longitude, or neither."),
+    "point_outside_valley": _l("This map point is not in the Ili valley."),
+    "harvest_not_editable": _l("This harvest can no longer be edited: part of it is already matched or it was withdrawn."),
+    "reason_required": _l("Please give a reason."),
+    "max_suppliers_not_positive": _l("The number of suppliers must be at least 1."),
+    "min_alloc_out_of_range": _l("The minimum allocation must be between zero and the quantity wanted."),
+    "price_missing_for_grade": _l("Give a price for every grade the order accepts."),
+    "terms_unknown_type": _l("Choose one of the price terms."),
+    "terms_no_prices": _l("Give a price for every grade the order accepts."),
+    "terms_bad_grade": _l("Give a price for every grade the order accepts."),
+    "terms_bad_price": _l("Each price must be more than zero and at most 1,000,000 yuan per kg."),
+    "terms_floor_above_cap": _l("The floor price is above the cap for this grade."),
+    "terms_bad_margin": _l("The margin over the market must be between -50 % and 100 %."),
+    "terms_bad_share": _l("The share must be between 0 % and 100 %."),
+    "terms_bad_base_per_mu": _l("Give the base payment per mu."),
+    "percent_out_of_range": _l("Give a percentage between 0 and 100."),
+    "deductions_over_100": _l("The co-op fee and the risk-fund levy together cannot be more than 100 %."),
+    "advance_negative": _l("An advance cannot be negative."),
+    "order_not_editable": _l("This order can no longer be edited: it is matched, filled or closed."),
+    "grade_not_priced": _l("The contract has no price for this grade."),
+    "market_price_missing": _l("There is no market price for this grade yet, so this cannot be worked out."),
+    "negative_input": _l("Quantities cannot be negative."),
+    "terms_not_per_kg": _l("These terms are not priced per kg."),
+    "price_in_future": _l("A market price can only be recorded for today or an earlier day."),
+    "price_out_of_range": _l("Give a price above zero."),
+    "source_required": _l("Say where the price comes from."),
+    "price_already_recorded": _l("A price for this grade is already recorded for this day."),
+    "names_required": _l("Give the name in every language."),
+    "reject_not_above_standard": _l("The reject limit must be above the standard."),
+    "product_code_taken": _l("A product with this code already exists."),
+    "too_many_grades": _l("A product can have at most 20 grades."),
 }
 
 
 def message_for(error: DomainError) -> str:
-    return str(MESSAGES.get(error.code, MESSAGES["invalid_transition"]))
+    message = MESSAGES.get(error.code, MESSAGES["invalid_transition"])
+    try:
+        return str(message) % error.params if "%(" in str(message) else str(message)
+    except (KeyError, TypeError, ValueError):
+        return str(message)
 
 
 def apply_domain_error(form, error: DomainError) -> None:
@@ -48,6 +94,9 @@ ACTION_LABELS = {
     "register_member": _l("registered as a member"),
     "approve_account": _l("approved an account"),
     "reject_account": _l("rejected an account"),
+    "post_harvest": _l("posted an expected harvest"),
+    "edit_harvest": _l("edited an expected harvest"),
+    "withdraw_harvest": _l("withdrew an expected harvest"),
 }
 
 
