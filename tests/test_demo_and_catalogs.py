@@ -27,6 +27,13 @@ def test_demo_season_loads_and_its_logins_work(client, db, auth):
         assert client.get("/dashboard").status_code == 200
         auth.logout()
     assert not database_is_empty()
+    # Listings: a harvest for every farmer, every term type among the orders, prices for both products.
+    from marketplace.models import ContractOrder, Harvest, PriceIndexEntry
+
+    assert db.session.scalar(sa.select(sa.func.count(sa.distinct(Harvest.farmer_id)))) == farmers
+    assert set(db.session.scalars(sa.select(ContractOrder.term_type))) == {
+        "fixed", "floor_market", "floor_share", "rebate", "share_coop"}
+    assert db.session.scalar(sa.select(sa.func.count(sa.distinct(PriceIndexEntry.product_id)))) == 2
 
 
 def test_catalogs_complete_no_fuzzy_placeholders_intact():

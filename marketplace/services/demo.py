@@ -14,6 +14,7 @@ from marketplace.domain.identifiers import uscc_check_char
 from marketplace.extensions import db
 from marketplace.models import Cooperative, County, FarmerProfile, Membership, Processor, Township, User
 from marketplace.services.audit import record_action
+from marketplace.services.demo_listings import load_demo_listings
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 DEMO_PASSWORD = "safflower2026"
@@ -47,7 +48,7 @@ def demo_logins() -> list[tuple[str, str]]:
     return logins
 
 
-def load_demo() -> list[tuple[str, str]]:
+def load_demo(today: date | None = None) -> list[tuple[str, str]]:
     """Add the demo people to an empty database (reference data comes from the migrations)."""
     cast = _cast()
     password = generate_password_hash(DEMO_PASSWORD)
@@ -65,12 +66,14 @@ def load_demo() -> list[tuple[str, str]]:
         db.session.add_all([coop, manager])
         coops[c["county"]], managers[c["county"]] = coop, manager
 
+    processor_users = []
     for stem, p in zip(USCC_STEMS, cast["processors"]):
         processor = Processor(company_name=p["company_name"], uscc=stem + uscc_check_char(stem),
                               county_id=counties[p["county"]].id, contact_name=p["contact_name"])
-        db.session.add(processor)
-        db.session.add(User(role="processor", status="active", name=p["contact_name"], email=p["email"],
-                            password_hash=password, locale="zh_Hans", processor=processor))
+        buyer = User(role="processor", status="active", name=p["contact_name"], email=p["email"],
+                     password_hash=password, locale="zh_Hans", processor=processor)
+        db.session.add_all([processor, buyer])
+        processor_users.append(buyer)
     db.session.flush()
 
     phone_no = 0
@@ -105,4 +108,5 @@ def load_demo() -> list[tuple[str, str]]:
     db.session.add(User(role="processor", status="pending", name="马建华", email="lanan.bio@example.com",
                         password_hash=password, locale="zh_Hans", processor=waiting))
     db.session.flush()
+    load_demo_listings(admin, processor_users, today or date.today())
     return demo_logins()

@@ -1,0 +1,68 @@
+"""The migrations: up from empty, down to empty and up again, and up from an older database with data."""
+import os
+import tempfile
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+
+from config import TestConfig
+from marketplace import create_app
+from marketplace.extensions import db
+from tests.conftest import ensure_postgres_database, reset_postgres_schema
+
+
+@pytest.fixture
+def fresh_app():
+    url = os.environ.get("TEST_DATABASE_URL")
+    path = None
+    if url and url.startswith("postgresql"):
+        url = str(sa.engine.make_url(url).set(database=sa.engine.make_url(url).database + "_migrations")
+                  .render_as_string(hide_password=False))
+        ensure_postgres_database(url)
+    else:
+        handle, path = tempfile.mkstemp(suffix=".sqlite")
+        os.close(handle)
+        url = f"sqlite:///{path}"
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = create_app(Config())
+    if url.startswith("postgresql"):
+        reset_postgres_schema(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    if path:
+        os.unlink(path)
+
+
+def tables(app):
+    with app.app_context():
+        return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_downgrade_upgrade(fresh_app):
+    with fresh_app.app_context():
+        upgrade()
+    assert {"user_account", "harvest", "contract_order", "price_index_entry"} <= tables(fresh_app)
+    with fresh_app.app_context():
+        downgrade(revision="base")
+    assert tables(fresh_app) == set()
+    with fresh_app.app_context():
+        upgrade()
+        assert db.session.scalar(sa.text("SELECT count(*) FROM product")) == 2
+        assert db.session.scalar(sa.text("SELECT count(*) FROM county")) == 10
+
+
+def test_upgrade_keeps_the_data_of_an_older_database(fresh_app):
+    with fresh_app.app_context():
+        upgrade(revision="0002")
+        db.session.execute(sa.text(
+            "INSERT INTO user_account (role, status, name, phone, locale, created_at) "
+            "VALUES ('farmer', 'active', '老用户', '+8613900000001', 'ug', CURRENT_TIMESTAMP)"))
+        db.session.commit()
+        upgrade()
+        assert db.session.scalar(sa.text("SELECT name FROM user_account WHERE phone = '+8613900000001'")) == "老用户"
+        db.session.remove()
