@@ -107,8 +107,10 @@ def solve_core(lots: list[Lot], orders: list[Order], params: Params) -> Result:
     if not lots or not orders:
         return Result((), 0, 0.0, "core", perf_counter() - started, 0, 0.0, True)
     pb = build(lots, orders, params)
-    lp = ArcLP(pb.lot_kg, pb.order_kg)
     i, j = initial_columns(pb)
+    if not len(i):  # every lot has its best compatible orders here: none means no arc at all
+        return Result((), 0, 0.0, "core", perf_counter() - started, 0, 0.0, True)
+    lp = ArcLP(pb.lot_kg, pb.order_kg)
     lp.add(i, j, -np.ones(len(i)))
     rounds = 0
     for phase in (1, 2):
