@@ -1,15 +1,32 @@
-"""The core problem: most kg, then most value, exactly, by column generation."""
+"""The core problem: most kg, then most value, exactly.
+
+Candidate arcs are solved as a min-cost max-flow (OR-Tools); node potentials
+from its residual graph price every compatible arc (kept as one integer cost
+matrix per product); the candidate set is re-aimed at each lot's best arcs under
+those potentials until no arc anywhere has a negative reduced cost, which
+proves the solution optimal over all arcs.
+"""
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from time import perf_counter
 
 import numpy as np
 
 from marketplace.domain.matching.arrays import Problem, arc_values, block, build
-from marketplace.domain.matching.lp import ArcLP
+from marketplace.domain.matching.flow import SCALE, potentials, solve_flow
 from marketplace.domain.matching.model import Allocation, Lot, Order, Params, Result
 
-TOL = 1e-7
-INITIAL_PER_LOT = 6
-ADD_PER_LOT = 3
+PER_LOT = 8
+NO_ARC = np.iinfo(np.int64).max // 4
+CELLS = 4_000_000
+
+
+@dataclass
+class Group:
+    """One product: its lots, its orders, and the cost of every arc between them (NO_ARC if not allowed)."""
+    lots: np.ndarray
+    orders: np.ndarray
+    cost: np.ndarray
 
 
 def product_groups(pb: Problem):
@@ -20,119 +37,121 @@ def product_groups(pb: Problem):
             yield lots, orders
 
 
-def _best_per_lot(lot_idx, chunk, score, keep):
-    """For each lot row, the `keep` lowest scores of a block (inf = not wanted)."""
-    k = min(keep, score.shape[1])
-    cols = np.argpartition(score, k - 1, axis=1)[:, :k] if k < score.shape[1] else np.tile(
-        np.arange(score.shape[1]), (score.shape[0], 1))
-    rows = np.repeat(np.arange(score.shape[0]), cols.shape[1])
-    cols = cols.ravel()
-    s = score[rows, cols]
-    good = np.isfinite(s)
-    return lot_idx[rows[good]], chunk[cols[good]], s[good]
-
-
-def _merge_keep(i, j, s, keep):
-    """Across chunks: for each lot keep its `keep` lowest-scored arcs."""
-    if not len(i):
-        return i, j
-    order = np.lexsort((s, i))
-    i, j = i[order], j[order]
-    first = np.r_[True, i[1:] != i[:-1]]
-    rank = np.arange(len(i)) - np.maximum.accumulate(np.where(first, np.arange(len(i)), 0))
-    mask = rank < keep
-    return i[mask], j[mask]
-
-
-def initial_columns(pb: Problem) -> tuple[np.ndarray, np.ndarray]:
-    """Each lot's most valuable compatible orders."""
-    found_i, found_j, found_s = [], [], []
+def cost_groups(pb: Problem) -> list[Group]:
+    groups = []
     for lots, orders in product_groups(pb):
-        for chunk in order_chunks_of(pb, lots, orders):
-            value, ok = block(pb, lots, chunk)
-            score = np.where(ok, -value, np.inf)
-            i, j, s = _best_per_lot(lots, chunk, score, INITIAL_PER_LOT)
-            found_i.append(i), found_j.append(j), found_s.append(s)
-    if not found_i:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return _merge_keep(np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_s), INITIAL_PER_LOT)
+        cost = np.empty((len(lots), len(orders)), dtype=np.int64)
+        step = max(1, CELLS // len(orders))
+        for s in range(0, len(lots), step):
+            value, ok = block(pb, lots[s:s + step], orders)
+            cost[s:s + step] = np.where(ok, -np.rint(np.where(ok, value, 0) * SCALE), NO_ARC)
+        groups.append(Group(lots, orders, cost))
+    return groups
 
 
-def order_chunks_of(pb: Problem, lots: np.ndarray, orders: np.ndarray, cells: int = 4_000_000):
-    step = max(1, cells // max(1, len(lots)))
-    for start in range(0, len(orders), step):
-        yield orders[start:start + step]
+def _least(matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column indices of each row's k least entries."""
+    k = min(k, matrix.shape[1])
+    cols = np.argpartition(matrix, k - 1, axis=1)[:, :k] if k < matrix.shape[1] else np.tile(
+        np.arange(matrix.shape[1]), (matrix.shape[0], 1))
+    return np.repeat(np.arange(matrix.shape[0]), cols.shape[1]), cols.ravel()
 
 
-def price_out(pb: Problem, lp: ArcLP, y_lot, y_order, y_total, phase: int):
-    """Arcs whose reduced cost is negative: they would improve the current LP."""
-    found_i, found_j, found_s = [], [], []
-    for lots, orders in product_groups(pb):
-        for chunk in order_chunks_of(pb, lots, orders):
-            value, ok = block(pb, lots, chunk)
-            cost = -1.0 if phase == 1 else -value
-            reduced = cost - y_lot[lots][:, None] - y_order[chunk][None, :] - y_total
-            # Phase 1 prefers, among equally good arcs, the more valuable ones.
-            score = np.where(ok & (reduced < -TOL), reduced - (1e-6 * value if phase == 1 else 0), np.inf)
-            if not np.isfinite(score).any():
-                continue
-            i, j, s = _best_per_lot(lots, chunk, score, ADD_PER_LOT)
-            found_i.append(i), found_j.append(j), found_s.append(s)
-    if not found_i:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    i, j, s = np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_s)
-    new = ~lp.known(i, j)
-    return _merge_keep(i[new], j[new], s[new], ADD_PER_LOT)
+def aimed_arcs(pb: Problem, groups: list[Group], dist: np.ndarray, per_lot: int):
+    """Under the potentials `dist`: each lot's best `per_lot` arcs, and each order's best lots,
+    enough of them to fill it a few times over (so the first round already moves most kg)."""
+    n = len(pb.lots)
+    found_i, found_j = [], []
+    for g in groups:
+        rows, cols = _least(g.cost - dist[n + g.orders][None, :], per_lot)
+        good = g.cost[rows, cols] < NO_ARC
+        found_i.append(g.lots[rows[good]]), found_j.append(g.orders[cols[good]])
+        mean_lot = max(1.0, float(pb.lot_kg[g.lots].mean()))
+        per_order = int(min(len(g.lots), 3 * np.ceil(pb.order_kg[g.orders].max() / mean_lot) + 5))
+        ocols, orows = _least((g.cost + dist[g.lots][:, None]).T, per_order)
+        good = g.cost[orows, ocols] < NO_ARC
+        found_i.append(g.lots[orows[good]]), found_j.append(g.orders[ocols[good]])
+    return np.concatenate(found_i), np.concatenate(found_j)
 
 
-def _integral(x: np.ndarray, lp: ArcLP) -> np.ndarray:
-    """The simplex vertex is integral up to round-off; round and keep within every capacity."""
-    kg = np.rint(x).astype(np.int64)
-    kg[kg < 0] = 0
-    for owner, caps in ((lp.cols_i, lp.lot_kg), (lp.cols_j, lp.order_kg)):
-        used = np.bincount(owner, weights=kg, minlength=len(caps)).astype(np.int64)
-        for k in np.flatnonzero(used > caps):
-            excess = used[k] - caps[k]
-            for c in np.flatnonzero((owner == k) & (kg > 0)):
-                cut = min(excess, kg[c])
-                kg[c] -= cut
-                excess -= cut
-                if not excess:
-                    break
-    return kg
+def violations(pb: Problem, groups: list[Group], dist: np.ndarray, arc_i, arc_j, cost, flow) -> int:
+    """How many arcs with room left have a negative reduced cost (0 proves optimality).
+
+    A saturated arc may have a negative reduced cost; every other allowed arc,
+    in the candidate set or not (flow 0), may not.
+    """
+    n = len(pb.lots)
+    count = 0
+    for g in groups:
+        reduced = g.cost + dist[g.lots][:, None] - dist[n + g.orders][None, :]
+        count += int(np.count_nonzero((g.cost < NO_ARC) & (reduced < -0.5)))
+    full = flow >= np.minimum(pb.lot_kg[arc_i], pb.order_kg[arc_j])
+    reduced = cost[full] + dist[arc_i[full]] - dist[n + arc_j[full]]
+    return count - int(np.count_nonzero(reduced < -0.5))
 
 
-def solve_core(lots: list[Lot], orders: list[Order], params: Params) -> Result:
+def big_cost(pb: Problem) -> int:
+    """Larger than the cost of any path in the residual graph (at most every node once)."""
+    prices = pb.price[np.isfinite(pb.price)]
+    top = (float(prices.max()) * float(pb.lot_factor.max()) if prices.size else 0.0) + pb.cost_per_km * 2_500
+    return int((2 * (len(pb.lots) + len(pb.orders)) + 2) * (top * SCALE + 1))
+
+
+def _unique(pb: Problem, i: np.ndarray, j: np.ndarray):
+    keys = np.unique(i * len(pb.orders) + j)
+    return keys // len(pb.orders), keys % len(pb.orders)
+
+
+def _empty(started) -> Result:
+    return Result((), 0, 0.0, "core", perf_counter() - started, 0, 0.0, True)
+
+
+def solve_core(lots: list[Lot], orders: list[Order], params: Params, workers: int = 2) -> Result:
+    """The exact core optimum. Products never share an arc, so each is solved on its own, in parallel."""
     started = perf_counter()
+    products = sorted({x.product for x in lots} & {o.product for o in orders})
+    if len(products) <= 1:
+        return _solve_one(lots, orders, params, started)
+    parts = [([x for x in lots if x.product == p], [o for o in orders if o.product == p]) for p in products]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda part: _solve_one(part[0], part[1], params, started), parts))
+    kg = sum(r.kg for r in results)
+    value = round(sum(r.value for r in results), 4)
+    return Result(tuple(a for r in results for a in r.allocations), kg, value, "core", perf_counter() - started,
+                  kg, value, all(r.exact for r in results), rounds=max(r.rounds for r in results),
+                  columns=sum(r.columns for r in results))
+
+
+def _solve_one(lots: list[Lot], orders: list[Order], params: Params, started: float) -> Result:
     if not lots or not orders:
-        return Result((), 0, 0.0, "core", perf_counter() - started, 0, 0.0, True)
+        return _empty(started)
     pb = build(lots, orders, params)
-    i, j = initial_columns(pb)
-    if not len(i):  # every lot has its best compatible orders here: none means no arc at all
-        return Result((), 0, 0.0, "core", perf_counter() - started, 0, 0.0, True)
-    lp = ArcLP(pb.lot_kg, pb.order_kg)
-    lp.add(i, j, -np.ones(len(i)))
-    rounds = 0
-    for phase in (1, 2):
-        if phase == 2:
-            kg_max = round(-lp.h.getInfo().objective_function_value)
-            lp.set_costs(-arc_values(pb, lp.cols_i, lp.cols_j))
-            lp.add_total_row(kg_max)
-        while True:
-            rounds += 1
-            y_lot, y_order, y_total, x = lp.solve()
-            new_i, new_j = price_out(pb, lp, y_lot, y_order, y_total, phase)
-            if not len(new_i):
-                break
-            cost = -np.ones(len(new_i)) if phase == 1 else -arc_values(pb, new_i, new_j)
-            lp.add(new_i, new_j, cost)
-    kg = _integral(x, lp)
-    used = np.flatnonzero(kg > 0)
-    values = arc_values(pb, lp.cols_i[used], lp.cols_j[used])
-    allocations = tuple(
-        Allocation(lots[lp.cols_i[c]].id, orders[lp.cols_j[c]].id, int(kg[c])) for c in used
-    )
-    total_kg = int(kg[used].sum())
-    total_value = round(float(np.dot(kg[used], values)), 4)
+    groups = cost_groups(pb)
+    if not any((g.cost < NO_ARC).any() for g in groups):
+        return _empty(started)
+    big = big_cost(pb)
+    n, m = len(lots), len(orders)
+    dist = np.zeros(n + m + 2)
+    arc_i = arc_j = np.zeros(0, dtype=np.int64)
+    flow = np.zeros(0, dtype=np.int64)
+    rounds, per_lot = 0, PER_LOT
+    while True:
+        rounds += 1
+        # Re-aim the candidate set each round; after a few rounds only grow it, which must end.
+        keep = flow > 0 if rounds <= 8 else np.ones(len(flow), dtype=bool)
+        aim_i, aim_j = aimed_arcs(pb, groups, dist, per_lot)
+        arc_i, arc_j = _unique(pb, np.concatenate([arc_i[keep], aim_i]), np.concatenate([arc_j[keep], aim_j]))
+        cost = -np.rint(arc_values(pb, arc_i, arc_j) * SCALE).astype(np.int64)
+        flow = solve_flow(pb.lot_kg, pb.order_kg, arc_i, arc_j, cost)
+        dist = potentials(pb.lot_kg, pb.order_kg, arc_i, arc_j, cost, flow, big)
+        if not violations(pb, groups, dist, arc_i, arc_j, cost, flow):
+            break
+        if rounds % 4 == 0 and per_lot < 4 * PER_LOT:
+            per_lot *= 2  # widen the aim if it keeps missing
+    used = np.flatnonzero(flow > 0)
+    values = arc_values(pb, arc_i[used], arc_j[used])
+    allocations = tuple(Allocation(lots[arc_i[c]].id, orders[arc_j[c]].id, int(flow[c])) for c in used)
+    total_kg = int(flow[used].sum())
+    total_value = round(float(np.dot(flow[used], values)), 4)
     return Result(allocations, total_kg, total_value, "core", perf_counter() - started, total_kg, total_value,
-                  True, rounds=rounds, columns=lp.columns)
+                  True, rounds=rounds, columns=len(arc_i))
