@@ -1,4 +1,5 @@
 """Expected harvests: post, edit while open, withdraw; lists for farmers and co-ops."""
+import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,7 +12,7 @@ from marketplace.domain.listings import (
     HARVEST_EDITABLE, check_coordinates, check_window, check_yield, harvest_transition,
 )
 from marketplace.extensions import db
-from marketplace.models import Grade, Harvest, Membership, Product, Township, User
+from marketplace.models import ActionRecord, Grade, Harvest, Membership, Product, Township, User
 from marketplace.services.audit import record_action
 from marketplace.services.members import manages
 
@@ -117,6 +118,13 @@ def withdraw_harvest(actor: User, harvest: Harvest, reason: str) -> Harvest:
     return harvest
 
 
+def check_harvest(actor: User, farmer_id: int, data: HarvestInput, today: date) -> None:
+    """Run every check `post_harvest` runs, without writing (for the expected-kg suggestion)."""
+    if not can_manage(actor, farmer_id):
+        raise DomainError("not_yours")
+    _validated(data, today)
+
+
 def harvest_for(actor: User, harvest_id: int) -> Harvest | None:
     """A harvest the actor may see: their own, or a member's for a co-op manager; otherwise None (404)."""
     harvest = db.session.get(Harvest, harvest_id)
@@ -125,10 +133,11 @@ def harvest_for(actor: User, harvest_id: int) -> Harvest | None:
     return harvest
 
 
-def harvests_query(actor: User, status: str | None = None, product_id: int | None = None):
+def harvests_query(actor: User, status: str | None = None, product_id: int | None = None,
+                   farmer_id: int | None = None):
     query = sa.select(Harvest).options(
         joinedload(Harvest.product), joinedload(Harvest.grade), joinedload(Harvest.township),
-        joinedload(Harvest.farmer),
+        joinedload(Harvest.county), joinedload(Harvest.farmer),
     )
     if actor.role == "farmer":
         query = query.where(Harvest.farmer_id == actor.id)
@@ -139,4 +148,56 @@ def harvests_query(actor: User, status: str | None = None, product_id: int | Non
         query = query.where(Harvest.status == status)
     if product_id:
         query = query.where(Harvest.product_id == product_id)
+    if farmer_id:
+        query = query.where(Harvest.farmer_id == farmer_id)
     return query.order_by(Harvest.harvest_start.desc(), Harvest.id.desc())
+
+
+def harvest_acts(harvest: Harvest, limit: int = 50) -> list[ActionRecord]:
+    """What co-op managers did to this harvest on the farmer's behalf, newest first."""
+    return list(db.session.scalars(
+        sa.select(ActionRecord).where(ActionRecord.detail == f"harvest:{harvest.id}")
+        .options(joinedload(ActionRecord.actor), joinedload(ActionRecord.on_behalf_of))
+        .order_by(ActionRecord.created_at.desc(), ActionRecord.id.desc()).limit(limit)
+    ))
+
+
+def season_window(product: Product, today: date) -> tuple[date, date]:
+    """The product's next harvest period from its harvest months (this year's, or next year's once over)."""
+    for year in (today.year, today.year + 1):
+        start = date(year, product.harvest_start_month, 1)
+        end_year = year if product.harvest_end_month >= product.harvest_start_month else year + 1
+        end = date(end_year, product.harvest_end_month, calendar.monthrange(end_year, product.harvest_end_month)[1])
+        if end >= today:
+            return max(start, today), end
+    raise AssertionError("unreachable: next year's window always ends after today")
+
+
+@dataclass(frozen=True)
+class HarvestDefaults:
+    product_id: int | None
+    grade_id: int | None
+    harvest_start: date | None
+    harvest_end: date | None
+    township_id: int | None
+    village: str
+    area_mu: Decimal | None
+
+
+def harvest_defaults(farmer: User | None, products: list[Product], today: date,
+                     product_id: int | None = None) -> HarvestDefaults:
+    """A new harvest's form, prefilled: the farmer's place and area, the product's next season.
+
+    Without a chosen product, the active product whose next harvest comes first.
+    """
+    chosen = next((p for p in products if p.id == product_id), None)
+    if chosen is None and products:
+        chosen = min(products, key=lambda p: (season_window(p, today)[0], p.id))
+    start, end = season_window(chosen, today) if chosen else (None, None)
+    profile = farmer.farmer if farmer is not None else None
+    return HarvestDefaults(
+        product_id=chosen.id if chosen else None, grade_id=chosen.grades[0].id if chosen and chosen.grades else None,
+        harvest_start=start, harvest_end=end,
+        township_id=profile.township_id if profile else None, village=profile.village if profile else "",
+        area_mu=profile.farm_area_mu if profile else None,
+    )

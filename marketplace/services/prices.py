@@ -65,3 +65,21 @@ def history_query(product_id: int | None = None):
     if product_id:
         query = query.where(PriceIndexEntry.product_id == product_id)
     return query.order_by(PriceIndexEntry.on_date.desc(), PriceIndexEntry.grade_id)
+
+
+def latest_prices_by_product(on_date: date) -> dict[int, dict[int, PriceIndexEntry]]:
+    """`latest_prices` for every product at once: {product id: {grade rank: entry}}, in one query."""
+    latest = (
+        sa.select(PriceIndexEntry.grade_id, sa.func.max(PriceIndexEntry.on_date).label("d"))
+        .where(PriceIndexEntry.on_date <= on_date)
+        .group_by(PriceIndexEntry.grade_id).subquery()
+    )
+    rows = db.session.scalars(
+        sa.select(PriceIndexEntry)
+        .join(latest, sa.and_(PriceIndexEntry.grade_id == latest.c.grade_id, PriceIndexEntry.on_date == latest.c.d))
+        .options(joinedload(PriceIndexEntry.grade))
+    ).all()
+    found: dict[int, dict[int, PriceIndexEntry]] = {}
+    for row in rows:
+        found.setdefault(row.product_id, {})[row.grade.rank] = row
+    return found

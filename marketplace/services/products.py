@@ -71,6 +71,15 @@ def add_grade(product: Product, names: dict) -> Grade:
     return grade
 
 
+def update_grade(grade: Grade, names: dict) -> Grade:
+    """Rename a grade; its rank (and so every order's minimum grade) stays."""
+    if not all(v.strip() for v in names.values()):
+        raise DomainError("names_required", field="name_zh_Hans")
+    grade.names = {k: v.strip() for k, v in names.items()}
+    db.session.flush()
+    return grade
+
+
 def active_products() -> list[Product]:
     return list(db.session.scalars(
         sa.select(Product).where(Product.active.is_(True)).options(sa.orm.selectinload(Product.grades))
