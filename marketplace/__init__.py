@@ -9,6 +9,7 @@ def create_app(config) -> Flask:
     """Build the app for a config object; binds extensions and blueprints, nothing else."""
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object(config)
+    app.jinja_env.add_extension("jinja2.ext.do")
 
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, directory=str(app.root_path + "/../migrations"))

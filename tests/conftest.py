@@ -105,6 +105,17 @@ def client(app, db):
     return app.test_client()
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(request):
+    """Each test that uses the app starts with no login attempts counted against it."""
+    if "app" in request.fixturenames:
+        from marketplace.extensions import limiter
+
+        with request.getfixturevalue("app").app_context():
+            limiter.reset()
+    yield
+
+
 def csrf_token(client, url="/account/login") -> str:
     page = client.get(url).get_data(as_text=True)
     found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)

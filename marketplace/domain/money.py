@@ -61,6 +61,8 @@ def yuan_to_fen(text) -> int:
         value = Decimal(str(text).strip())
     except (InvalidOperation, ValueError):
         raise ValueError("not an amount") from None
+    if not value.is_finite() or abs(value) >= Decimal(10) ** 15:
+        raise ValueError("not an amount")
     fen = value * 100
     if fen != fen.to_integral_value():
         raise ValueError("more than two decimals")

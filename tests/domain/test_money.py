@@ -46,3 +46,9 @@ def test_yuan_to_fen():
     for bad in ("1.005", "abc", ""):
         with pytest.raises(ValueError):
             yuan_to_fen(bad)
+
+
+def test_yuan_to_fen_refuses_what_is_not_an_amount():
+    for bad in ("Infinity", "-inf", "NaN", "sNaN", "1e999999", "1e20"):
+        with pytest.raises(ValueError):
+            yuan_to_fen(bad)
