@@ -66,3 +66,16 @@ def test_upgrade_keeps_the_data_of_an_older_database(fresh_app):
         upgrade()
         assert db.session.scalar(sa.text("SELECT name FROM user_account WHERE phone = '+8613900000001'")) == "老用户"
         db.session.remove()
+
+
+def test_models_and_migrations_agree(app):
+    """What the models declare is what the migrations build (no change left un-migrated)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from marketplace.models import Base
+
+    with app.app_context():
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []

@@ -6,9 +6,10 @@ from marketplace.models.organisation import Cooperative, Membership, Processor
 from marketplace.models.price import PriceIndexEntry
 from marketplace.models.product import Grade, Product
 from marketplace.models.reference import County, Township
+from marketplace.models.submission import UsedFormToken
 from marketplace.models.user import FarmerProfile, User
 
 __all__ = [
     "ActionRecord", "Base", "ContractOrder", "Cooperative", "County", "FarmerProfile", "Grade", "Harvest",
-    "Membership", "PriceIndexEntry", "Processor", "Product", "Township", "User",
+    "Membership", "PriceIndexEntry", "Processor", "Product", "Township", "UsedFormToken", "User",
 ]

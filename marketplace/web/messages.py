@@ -67,6 +67,7 @@ MESSAGES = {
     "reject_not_above_standard": _l("The reject limit must be above the standard."),
     "product_code_taken": _l("A product with this code already exists."),
     "too_many_grades": _l("A product can have at most 20 grades."),
+    "form_already_sent": _l("This form was already sent, and what it sent was saved once. Check the list."),
 }
 
 

@@ -1,0 +1,10 @@
+"""Flask commands, one module per group."""
+
+
+def init_app(app):
+    from marketplace.cli.demo import demo
+    from marketplace.cli.match import match
+    from marketplace.cli.translate import translate
+
+    for group in (translate, demo, match):
+        app.cli.add_command(group)

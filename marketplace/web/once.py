@@ -1,0 +1,38 @@
+"""Forms that must be saved once: a hidden one-time token, spent in the same transaction as the save.
+
+The token is made when the form is shown; the view spends it (an INSERT into a
+table with a unique token) before it commits what the form creates. A second
+click, a replay or a resend after "back" carries a spent token and is refused;
+two identical requests at the same instant collide on the unique constraint,
+and the loser's transaction rolls back (409), so nothing is saved twice.
+"""
+import secrets
+
+import sqlalchemy as sa
+from wtforms import HiddenField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from marketplace.domain.errors import DomainError
+from marketplace.extensions import db
+from marketplace.models import UsedFormToken
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class OnceField(HiddenField):
+    """The form's one-time token; a fresh one on every render of an unsent form."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validators=[DataRequired(), Length(max=64), Regexp(r"^[A-Za-z0-9_-]+$")],
+                         default=new_token, **kwargs)
+
+
+def spend(token: str, user_id: int) -> None:
+    """Record the token as used, or raise DomainError("form_already_sent")."""
+    if db.session.scalar(sa.select(UsedFormToken.id).where(UsedFormToken.token == token)):
+        raise DomainError("form_already_sent")
+    db.session.add(UsedFormToken(token=token, user_id=user_id))
+    db.session.flush()
+
