@@ -7,7 +7,7 @@ from marketplace import i18n
 
 def create_app(config) -> Flask:
     """Build the app for a config object; binds extensions and blueprints, nothing else."""
-    app = Flask(__name__, instance_relative_config=False)
+    app = Flask(__name__)
     app.config.from_object(config)
     app.jinja_env.add_extension("jinja2.ext.do")
 
@@ -18,15 +18,10 @@ def create_app(config) -> Flask:
     ext.login_manager.init_app(app)
     i18n.init_app(app, ext.babel)
 
-    from marketplace import cli, messaging, security
-    from marketplace.web import access, admin, auth, catalog, coop, errors, harvests, main, messages, orders, prices
+    from marketplace import cli, messaging, security, web
 
     messaging.init_app(app)
     security.init_app(app)
-    app.before_request(access.enforce_access)
-    for blueprint in (main.bp, auth.bp, admin.bp, coop.bp, catalog.bp, prices.bp, harvests.bp, orders.bp):
-        app.register_blueprint(blueprint)
-    errors.init_app(app)
-    app.jinja_env.globals["action_label"] = messages.action_label
+    web.init_app(app)
     cli.init_app(app)
     return app

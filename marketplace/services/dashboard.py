@@ -2,7 +2,20 @@
 import sqlalchemy as sa
 
 from marketplace.extensions import db
-from marketplace.models import ActionRecord, Cooperative, FarmerProfile, Membership, User
+from marketplace.models import (
+    ActionRecord, ContractOrder, Cooperative, FarmerProfile, Harvest, Membership, PriceIndexEntry, Product, User,
+)
+
+OPEN_ORDER = ("open", "partly_matched")
+
+
+def _harvest_totals(where) -> dict:
+    """{status: (count, expected kg)} for the harvests matching `where`, in one grouped query."""
+    rows = db.session.execute(
+        sa.select(Harvest.status, sa.func.count(Harvest.id), sa.func.coalesce(sa.func.sum(Harvest.expected_kg), 0))
+        .where(where).group_by(Harvest.status)
+    ).all()
+    return {status: (count, kg) for status, count, kg in rows}
 
 
 def farmer_overview(user: User) -> dict:
@@ -10,7 +23,13 @@ def farmer_overview(user: User) -> dict:
         sa.select(Membership).where(Membership.farmer_id == user.id)
         .options(sa.orm.joinedload(Membership.cooperative))
     ).all()
-    return {"profile": user.farmer, "memberships": memberships}
+    harvests = _harvest_totals(Harvest.farmer_id == user.id)
+    my_products = sa.select(Harvest.product_id).where(Harvest.farmer_id == user.id)
+    open_orders = db.session.scalar(
+        sa.select(sa.func.count(ContractOrder.id)).where(ContractOrder.status.in_(OPEN_ORDER))
+        .where(ContractOrder.product_id.in_(my_products) if harvests else sa.true())
+    )
+    return {"profile": user.farmer, "memberships": memberships, "harvests": harvests, "open_orders": open_orders}
 
 
 def coop_overview(user: User) -> dict:
@@ -33,11 +52,27 @@ def coop_overview(user: User) -> dict:
         .order_by(ActionRecord.created_at.desc(), ActionRecord.id.desc())
         .limit(10)
     ).all()
+    members = sa.select(Membership.farmer_id).where(Membership.cooperative_id == coop_id)
     return {"cooperative": db.session.get(Cooperative, coop_id), "members": total,
-            "phoneless": phoneless, "area": area, "recent": recent}
+            "phoneless": phoneless, "area": area, "recent": recent,
+            "harvests": _harvest_totals(Harvest.farmer_id.in_(members))}
+
+
+def processor_overview(user: User) -> dict:
+    rows = db.session.execute(
+        sa.select(ContractOrder.status, sa.func.count(ContractOrder.id),
+                  sa.func.coalesce(sa.func.sum(ContractOrder.kg_wanted), 0))
+        .where(ContractOrder.processor_id == user.processor_id).group_by(ContractOrder.status)
+    ).all()
+    supply_kg = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Harvest.expected_kg), 0)).where(Harvest.status.in_(OPEN_ORDER))
+    )
+    return {"processor": user.processor, "orders": {s: (c, kg) for s, c, kg in rows}, "supply_kg": supply_kg}
 
 
 def admin_overview() -> dict:
     pending = db.session.scalar(sa.select(sa.func.count(User.id)).where(User.status == "pending"))
     by_role = dict(db.session.execute(sa.select(User.role, sa.func.count(User.id)).group_by(User.role)).all())
-    return {"pending": pending, "by_role": by_role}
+    products = db.session.scalar(sa.select(sa.func.count(Product.id)).where(Product.active.is_(True)))
+    latest_price = db.session.scalar(sa.select(sa.func.max(PriceIndexEntry.on_date)))
+    return {"pending": pending, "by_role": by_role, "products": products, "latest_price": latest_price}

@@ -24,7 +24,7 @@ def show_dashboard():
     elif role == "admin":
         context = dashboard.admin_overview()
     else:
-        context = {"processor": current_user.processor}
+        context = dashboard.processor_overview(current_user)
     return render_template(f"main/dashboard_{role}.html", **context)
 
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
-from marketplace.web.orders import routes  # noqa: E402,F401
+from marketplace.web.orders import browse, routes  # noqa: E402,F401
