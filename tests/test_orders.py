@@ -322,11 +322,34 @@ def test_double_submit_makes_one_order(client, db, login, create_processor, prod
     assert again.status_code == 409
     assert "already sent" in again.get_data(as_text=True)
     assert len(all_orders(db)) == 1
-    # A form without a nonce (or with a made-up one) is refused the same way; a new form works.
+    # A form without a token is refused; any token is spent once, and a new form works.
     assert client.post("/orders/new", data={**data, "nonce": ""}).status_code == 409
-    assert client.post("/orders/new", data={**data, "nonce": "made-up"}).status_code == 409
     assert post_new(client, order_form(products, county)).status_code == 302
     assert len(all_orders(db)) == 2
+
+
+def test_the_same_token_twice_at_once_saves_once(client, db, login, create_processor, products, place):
+    """A replay that arrives before the first one is recorded still collides on the token (409)."""
+    from marketplace.models import UsedFormToken
+
+    county, _t = place
+    user = create_processor()
+    login(user)
+    token, nonce = step_two(client, products["seed"].id)
+    data = {**order_form(products, county), "csrf_token": token, "nonce": nonce}
+    assert client.post("/orders/new", data=data).status_code == 302
+    # Make the check before the insert miss it, as a concurrent request would.
+    from marketplace.web import once
+
+    original = once.used
+    once.used = lambda value: False
+    try:
+        again = client.post("/orders/new?lang=en", data=data)
+    finally:
+        once.used = original
+    assert again.status_code == 400 and "already sent" in again.get_data(as_text=True)
+    assert len(all_orders(db)) == 1
+    assert db.session.scalar(sa.select(sa.func.count(UsedFormToken.id))) == 1
 
 
 # --- Who may do what.

@@ -3,12 +3,13 @@
 The token is made when the form is shown; the view spends it (an INSERT into a
 table with a unique token) before it commits what the form creates. A second
 click, a replay or a resend after "back" carries a spent token and is refused;
-two identical requests at the same instant collide on the unique constraint,
-and the loser's transaction rolls back (409), so nothing is saved twice.
+two identical requests at the same instant collide on the unique constraint
+(the second waits for the first and then fails), so nothing is saved twice.
 """
 import secrets
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length, Regexp
 
@@ -31,8 +32,14 @@ class OnceField(HiddenField):
 
 def spend(token: str, user_id: int) -> None:
     """Record the token as used, or raise DomainError("form_already_sent")."""
-    if db.session.scalar(sa.select(UsedFormToken.id).where(UsedFormToken.token == token)):
-        raise DomainError("form_already_sent")
-    db.session.add(UsedFormToken(token=token, user_id=user_id))
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the unique token decides, even between simultaneous requests
+            db.session.add(UsedFormToken(token=token, user_id=user_id))
+    except IntegrityError:
+        raise DomainError("form_already_sent") from None
 
+
+
+def used(token: str | None) -> bool:
+    """Whether a form with this token was already saved."""
+    return bool(token) and db.session.scalar(sa.select(UsedFormToken.id).where(UsedFormToken.token == token)) is not None

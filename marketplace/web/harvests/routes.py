@@ -1,11 +1,10 @@
 """Expected harvests: a farmer's own, and a co-op manager's for the members, on record."""
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +14,7 @@ from marketplace.extensions import db
 from marketplace.models import Harvest, Product, User
 from marketplace.services import harvests, members
 from marketplace.services.products import active_products
+from marketplace.web import once
 from marketplace.web.access import roles
 from marketplace.web.fields import township_choices
 from marketplace.web.harvests import bp
@@ -27,8 +27,6 @@ from marketplace.web.messages import apply_domain_error, message_for
 
 PER_PAGE = 20
 HARVESTERS = ("farmer", "coop_manager")
-#: The session key of the last new-harvest form saved (its one-time nonce).
-NONCE_KEY = "harvest_nonce"
 
 
 @bp.context_processor
@@ -133,10 +131,6 @@ def prefill(form, defaults: harvests.HarvestDefaults) -> None:
         getattr(form, name).data = getattr(defaults, name)
 
 
-def new_nonce() -> str:
-    return secrets.token_urlsafe(16)
-
-
 def harvest_input(form, expected_kg: int) -> harvests.HarvestInput:
     return harvests.HarvestInput(
         product_id=form.product_id.data, variety=form.variety.data or "", area_mu=form.area_mu.data,
@@ -153,7 +147,7 @@ def submit(form, products: list[Product], farmer_id: int, save) -> Outcome:
     outcome = Outcome(ask_confirm=bool(form.confirm_large.data))
     if not form.validate_on_submit():
         if form.form_nonce.errors:
-            form.form_nonce.data = new_nonce()
+            form.form_nonce.data = once.new_token()
             form.form_errors.append(_("This form was incomplete. Check it and send it again."))
         return outcome
     if form.expected_kg.data is None:
@@ -206,18 +200,21 @@ def new_harvest():
             form.member_id.data = chosen
             farmer = db.session.get(User, chosen) if chosen else None
         prefill(form, harvests.harvest_defaults(farmer, products, date.today(), request.args.get("product", type=int)))
-        form.form_nonce.data = new_nonce()
+        form.form_nonce.data = once.new_token()
         return render_form(form, products, Outcome(), member_id=form.member_id.data if is_manager() else None)
     # A form already saved, sent again (a double tap, or back and resend): refuse it.
-    if form.form_nonce.data and form.form_nonce.data == session.get(NONCE_KEY):
+    if once.used(form.form_nonce.data):
         flash(_("This form was already sent; the harvest was saved once."), "info")
         return redirect(url_for("harvests.list_harvests"))
     farmer_id = form.member_id.data if is_manager() else current_user.id
-    outcome = submit(form, products, farmer_id,
-                     lambda data: harvests.post_harvest(current_user, farmer_id, data, date.today()))
+
+    def save(data):
+        once.spend(form.form_nonce.data, current_user.id)
+        return harvests.post_harvest(current_user, farmer_id, data, date.today())
+
+    outcome = submit(form, products, farmer_id, save)
     if outcome.harvest is None:
         return render_form(form, products, outcome, member_id=farmer_id if is_manager() else None)
-    session[NONCE_KEY] = form.form_nonce.data
     if outcome.harvest.farmer_id == current_user.id:
         flash(_("Your expected harvest is posted."), "success")
     else:
@@ -236,7 +233,7 @@ def edit_harvest(harvest_id):
     form = HarvestForm(obj=harvest) if request.method == "GET" else HarvestForm()
     fill_choices(form, products)
     if request.method == "GET":
-        form.form_nonce.data = new_nonce()
+        form.form_nonce.data = once.new_token()
         return render_form(form, products, Outcome(), harvest=harvest)
     outcome = submit(form, products, harvest.farmer_id,
                      lambda data: harvests.update_harvest(current_user, harvest, data, date.today()))

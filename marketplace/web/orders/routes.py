@@ -1,9 +1,8 @@
 """A processor's contract orders: post (two steps, no script needed), list, show, edit, publish, close, export."""
-import secrets
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +14,7 @@ from marketplace.models import ContractOrder, Product
 from marketplace.models.listing import ORDER_STATUSES
 from marketplace.services import order_preview, orders
 from marketplace.services.products import active_products
+from marketplace.web import once
 from marketplace.web.access import roles
 from marketplace.web.fields import county_choices
 from marketplace.web.messages import apply_domain_error, message_for
@@ -28,8 +28,6 @@ from marketplace.web.orders.pages import order_page_context
 from marketplace.web.terms_text import TERM_EXPLANATIONS, TERM_NAMES
 
 PER_PAGE = 20
-#: How many unsent order forms one session may hold open at once (one nonce each).
-OPEN_FORMS = 10
 
 
 def my_processor_id() -> int:
@@ -44,22 +42,6 @@ def my_order_or_404(order_id: int) -> ContractOrder:
     if order is None:
         abort(404)
     return order
-
-
-# --- A one-time key per create form, so a form sent twice makes one order (with PRG).
-
-def issue_nonce() -> str:
-    nonce = secrets.token_urlsafe(16)
-    session["order_nonces"] = [*session.get("order_nonces", []), nonce][-OPEN_FORMS:]
-    return nonce
-
-
-def nonce_pending(nonce: str | None) -> bool:
-    return bool(nonce) and nonce in session.get("order_nonces", [])
-
-
-def spend_nonce(nonce: str) -> None:
-    session["order_nonces"] = [n for n in session.get("order_nonces", []) if n != nonce]
 
 
 # --- The form.
@@ -108,17 +90,18 @@ def new_order():
             "product_id": product.id, "term_type": chooser.term_type.data,
             "collection_county_id": current_user.processor.county_id, "min_alloc_kg": 0,
         })
-        form.nonce.data = issue_nonce()
+        form.nonce.data = once.new_token()
         fill_choices(form, product)
         return render_form(form, product)
 
     product = product_or_400(request.form.get("product_id", type=int))
     form = order_form_class(product, request.form.get("term_type"))()
     fill_choices(form, product)
-    if not nonce_pending(form.nonce.data):
+    if not form.nonce.data or once.used(form.nonce.data):
         return render_template("orders/already_sent.html"), 409
     if form.validate_on_submit():
         try:
+            once.spend(form.nonce.data, current_user.id)
             order = orders.create_order(current_user, form.to_input(product.id), date.today(),
                                         publish=bool(form.publish.data))
         except DomainError as err:
@@ -126,7 +109,6 @@ def new_order():
             place_error(form, err)
         else:
             db.session.commit()
-            spend_nonce(form.nonce.data)
             if order.status == "open":
                 flash(_("The order is published: farmers and co-operatives can see it now."), "success")
             else:
