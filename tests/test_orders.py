@@ -166,8 +166,8 @@ def test_a_draft_is_hidden_from_farmers_until_published(client, db, login, creat
     assert post(client, f"/orders/{order.id}/publish").status_code == 302
     assert db.session.get(ContractOrder, order.id).status == "open"
     again = post(client, f"/orders/{order.id}/publish?lang=en")  # already open: refused, nothing changes
-    assert again.status_code == 302
-    assert "no longer possible" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert again.status_code == 409
+    assert "no longer possible" in again.get_data(as_text=True)
     login(farmer)
     assert client.get(f"/orders/{order.id}/view").status_code == 200
     assert f"/orders/{order.id}/view" in client.get("/orders/open").get_data(as_text=True)
@@ -390,3 +390,17 @@ def test_a_processor_account_without_a_processor_gets_403(client, db, login, cre
     db.session.commit()
     for url in ("/orders/", "/orders/new", "/orders/supply", "/orders/export.csv", "/orders/supply.csv"):
         assert client.get(url).status_code == 403, url
+
+
+def test_a_stale_draft_cannot_be_published(client, db, login, create_processor, create_order):
+    from datetime import date, timedelta
+
+    from tests.conftest import form_post
+
+    user = create_processor()
+    draft = create_order(user, status="draft", start=date.today() - timedelta(days=60), days=10)
+    login(user)
+    resp = form_post(client, f"/orders/{draft.id}/publish?lang=en", {}, token_from=f"/orders/{draft.id}")
+    assert resp.status_code == 409 and "already over" in resp.get_data(as_text=True)
+    db.session.refresh(draft)
+    assert draft.status == "draft"

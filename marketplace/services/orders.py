@@ -139,9 +139,11 @@ def update_order(actor: User, order: ContractOrder, data: OrderInput, today: dat
     return order
 
 
-def publish_order(actor: User, order: ContractOrder) -> ContractOrder:
+def publish_order(actor: User, order: ContractOrder, today: date) -> ContractOrder:
     if order.processor_id != actor.processor_id:
         raise DomainError("not_yours")
+    # A draft kept too long may have a delivery window already over.
+    check_window(order.delivery_start, order.delivery_end, today, field="delivery_start")
     order.status = order_transition(order.status, "open")
     db.session.flush()
     return order

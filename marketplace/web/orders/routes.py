@@ -164,10 +164,11 @@ def publish_order(order_id):
     order = my_order_or_404(order_id)
     if PublishForm().validate_on_submit():
         try:
-            orders.publish_order(current_user, order)
+            orders.publish_order(current_user, order, date.today())
         except DomainError as err:
             db.session.rollback()
             flash(message_for(err), "error")
+            return render_show(order, status=409)
         else:
             db.session.commit()
             flash(_("The order is published: farmers and co-operatives can see it now."), "success")
