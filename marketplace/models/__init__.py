@@ -2,6 +2,7 @@
 from marketplace.models.audit import ActionRecord
 from marketplace.models.base import Base
 from marketplace.models.listing import ContractOrder, Harvest
+from marketplace.models.matching import MatchRun, Notification, Proposal
 from marketplace.models.organisation import Cooperative, Membership, Processor
 from marketplace.models.price import PriceIndexEntry
 from marketplace.models.product import Grade, Product
@@ -11,5 +12,5 @@ from marketplace.models.user import FarmerProfile, User
 
 __all__ = [
     "ActionRecord", "Base", "ContractOrder", "Cooperative", "County", "FarmerProfile", "Grade", "Harvest",
-    "Membership", "PriceIndexEntry", "Processor", "Product", "Township", "UsedFormToken", "User",
+    "MatchRun", "Membership", "Notification", "PriceIndexEntry", "Proposal", "Processor", "Product", "Township", "UsedFormToken", "User",
 ]

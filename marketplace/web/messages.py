@@ -67,6 +67,10 @@ MESSAGES = {
     "reject_not_above_standard": _l("The reject limit must be above the standard."),
     "product_code_taken": _l("A product with this code already exists."),
     "too_many_grades": _l("A product can have at most 20 grades."),
+    "proposal_closed": _l("This proposal is no longer open: it was already agreed, declined or expired."),
+    "proposal_expired": _l("The deadline to answer this proposal has passed."),
+    "proposal_already_answered": _l("You have already answered this proposal."),
+    "over_allocated": _l("This would promise more than is left of the harvest or the order. The proposal cannot be accepted."),
     "form_already_sent": _l("This form was already sent, and what it sent was saved once. Check the list."),
 }
 
@@ -98,6 +102,8 @@ ACTION_LABELS = {
     "post_harvest": _l("posted an expected harvest"),
     "edit_harvest": _l("edited an expected harvest"),
     "withdraw_harvest": _l("withdrew an expected harvest"),
+    "accept_proposal": _l("accepted a proposal"),
+    "decline_proposal": _l("declined a proposal"),
 }
 
 

@@ -1,0 +1,45 @@
+"""What each kind of notification says, written in the reader's language when it is shown or sent."""
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import force_locale, format_currency, format_date, format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from marketplace.i18n import LOCALES
+
+TEXTS = {
+    # i18n: a notification to a farmer; %(product)s is e.g. safflower seed, %(company)s a processor
+    "proposal_new": _l("New offer: %(kg)s kg of your %(product)s to %(company)s at %(price)s per kg. Answer by %(deadline)s."),
+    # i18n: a notification to a processor's buyer
+    "proposal_new_processor": _l("New proposal for your order: %(kg)s kg of %(product)s from a farmer %(km)s km away. Answer by %(deadline)s."),
+    # i18n: a notification to both sides when the other side also accepted
+    "proposal_agreed": _l("Both sides accepted: %(kg)s kg of %(product)s. A contract will be prepared for signing."),
+    # i18n: a notification when the other side declined
+    "proposal_declined": _l("An offer of %(kg)s kg of %(product)s was declined. The volume goes back to the market."),
+}
+
+
+def render(kind: str, params: dict, locale: str | None = None) -> str:
+    """The sentence for a notification, in `locale` (or the current one)."""
+    def build():
+        values = {
+            "kg": format_decimal(params.get("kg", 0)),
+            "product": params.get("product", {}).get(str(_current()), "") or next(iter(params.get("product", {}).values()), ""),
+            "company": params.get("company", ""),
+            "price": format_currency(Decimal(params.get("price_fen", 0)) / 100, "CNY"),
+            "km": format_decimal(params.get("km", 0)),
+            "deadline": format_date(date.fromisoformat(params["deadline"]), "medium") if params.get("deadline") else "",
+        }
+        return _(str(TEXTS[kind]), **values) if kind in TEXTS else kind
+
+    if locale and locale in LOCALES:
+        with force_locale(locale):
+            return build()
+    return build()
+
+
+def _current() -> str:
+    from marketplace.i18n import current_locale_name
+
+    return current_locale_name()
