@@ -57,15 +57,32 @@ def world(db, create_farmer, create_coop, create_processor, create_admin, add_me
     processor = create_processor()
     admin = create_admin()
     users = {"farmer": farmer, "coop_manager": manager, "processor": processor, "admin": admin}
+    harvest, order = create_harvest(farmer), create_order(processor)
     ids = {
         "pending": pending.id, "membership": membership.id,
-        "harvest": create_harvest(farmer).id,
-        "order": create_order(processor).id,
+        "harvest": harvest.id,
+        "order": order.id,
+        "proposal": make_proposal(db, admin, harvest, order).id,
         "draft_order": create_order(processor, status="draft").id,
         "product": products["seed"].id,
         "price": create_price(admin).id,
     }
     return users, ids
+
+
+def make_proposal(db, admin, harvest, order):
+    """A pending proposal between the world's harvest and order, made directly (no matching run)."""
+    from marketplace.models import MatchRun, Proposal
+
+    run = MatchRun(product_id=harvest.product_id, season=harvest.harvest_start.year, status="done",
+                   started_by_id=admin.id, deadline=harvest.harvest_start)
+    db.session.add(run)
+    db.session.flush()
+    proposal = Proposal(run_id=run.id, harvest_id=harvest.id, order_id=order.id, kg=500, price_fen_per_kg=650,
+                        distance_km=12, transport_fen_per_kg=2, deadline=harvest.harvest_start)
+    db.session.add(proposal)
+    db.session.commit()
+    return proposal
 
 
 def allowed(policy, role):

@@ -190,3 +190,12 @@ def test_two_acceptances_at_once_never_over_allocate(app):
             _db.session.execute(sa.delete(FarmerProfile).where(FarmerProfile.user_id == ids["farmer"]))
             _db.session.execute(sa.delete(User).where(User.id == ids["farmer"]))
             _db.session.commit()
+
+
+def test_expired_proposals_return_their_volume_to_the_next_run(db, market, products):
+    season = market["h1"].harvest_start.year
+    run = start_run(market["admin"], products["seed"].id, season, TODAY)
+    later = run.deadline + timedelta(days=1)
+    again = start_run(market["admin"], products["seed"].id, season, later)
+    assert again.matched_kg == run.matched_kg
+    assert {p.status for p in db.session.scalars(sa.select(Proposal).where(Proposal.run_id == run.id))} == {"expired"}

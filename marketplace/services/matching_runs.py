@@ -25,6 +25,14 @@ FAIRNESS_RATE = 0.01
 LIVE = ("pending", "accepted")
 
 
+def expire_proposals(today: date) -> int:
+    """Pending proposals past their deadline become expired: their volume returns to the pool."""
+    result = db.session.execute(
+        sa.update(Proposal).where(Proposal.status == "pending", Proposal.deadline < today).values(status="expired")
+    )
+    return result.rowcount
+
+
 def committed_kg(column, ids) -> dict[int, int]:
     """kg already proposed (pending) or agreed, per harvest or per order: not offered again."""
     if not ids:
@@ -50,6 +58,7 @@ def start_run(actor: User, product_id: int, season: int, today: date) -> MatchRu
     product = db.session.get(Product, product_id)
     if product is None:
         raise DomainError("product_unknown", field="product_id")
+    expire_proposals(today)
     harvests = db.session.scalars(
         sa.select(Harvest).where(Harvest.product_id == product_id, Harvest.status.in_(("open", "partly_matched")),
                                  sa.extract("year", Harvest.harvest_start) == season)
