@@ -179,7 +179,10 @@ def test_two_acceptances_at_once_never_over_allocate(app):
             assert agreed == 700
     finally:
         with app.app_context():
+            from marketplace.models import Contract
+
             _db.session.execute(sa.delete(Notification))
+            _db.session.execute(sa.delete(Contract).where(Contract.harvest_id == ids["harvest"]))
             _db.session.execute(sa.delete(Proposal).where(Proposal.run_id == ids["run"]))
             _db.session.execute(sa.delete(MatchRun).where(MatchRun.id == ids["run"]))
             _db.session.execute(sa.delete(Harvest).where(Harvest.id == ids["harvest"]))
@@ -199,3 +202,22 @@ def test_expired_proposals_return_their_volume_to_the_next_run(db, market, produ
     again = start_run(market["admin"], products["seed"].id, season, later)
     assert again.matched_kg == run.matched_kg
     assert {p.status for p in db.session.scalars(sa.select(Proposal).where(Proposal.run_id == run.id))} == {"expired"}
+
+
+def test_agreement_creates_a_contract_draft_with_frozen_terms(db, market, products):
+    from marketplace.domain.contracts import fingerprint
+    from marketplace.models import Contract
+
+    run = start_run(market["admin"], products["seed"].id, market["h1"].harvest_start.year, TODAY)
+    p = db.session.scalar(sa.select(Proposal).where(Proposal.run_id == run.id, Proposal.harvest_id == market["h1"].id))
+    decide(market["farmer"], p.id, True, TODAY)
+    assert db.session.scalar(sa.select(sa.func.count(Contract.id)).where(Contract.proposal_id == p.id)) == 0
+    decide(market["buyer"], p.id, True, TODAY)
+    contract = db.session.scalar(sa.select(Contract).where(Contract.proposal_id == p.id))
+    assert contract.status == "draft" and contract.kg == p.kg and contract.farmer_id == market["farmer"].id
+    assert contract.fingerprint == fingerprint(contract.terms)
+    before = contract.fingerprint
+    market["order"].terms = {**market["order"].terms, "prices": {"1": 1, "2": 1}}
+    db.session.flush()
+    db.session.refresh(contract)
+    assert contract.fingerprint == before and contract.terms["price_terms"]["prices"] != {"1": 1, "2": 1}

@@ -9,10 +9,12 @@ from datetime import date
 import sqlalchemy as sa
 
 from marketplace.domain.errors import DomainError
+from marketplace.domain.listings import harvest_transition, order_transition
 from marketplace.extensions import db
 from marketplace.models import ContractOrder, Harvest, Proposal, User
 from marketplace.models.base import utcnow
 from marketplace.services.audit import record_action
+from marketplace.services.contracts import create_contract_draft
 from marketplace.services.members import manages
 from marketplace.services.notifications import notify_farmer, notify_processor
 
@@ -81,8 +83,13 @@ def _agree(proposal: Proposal) -> None:
     proposal.status = "accepted"
     db.session.flush()
     harvest_kg, order_kg = agreed_kg(Proposal.harvest_id, harvest.id), agreed_kg(Proposal.order_id, order.id)
-    harvest.status = "contracted" if harvest_kg >= harvest.expected_kg else "partly_matched"
-    order.status = "filled" if order_kg >= order.kg_wanted else "partly_matched"
+    target = "contracted" if harvest_kg >= harvest.expected_kg else "partly_matched"
+    if harvest.status != target:
+        harvest.status = harvest_transition(harvest.status, target)
+    target = "filled" if order_kg >= order.kg_wanted else "partly_matched"
+    if order.status != target:
+        order.status = order_transition(order.status, target)
+    create_contract_draft(proposal)
     notify_farmer(harvest.farmer, "proposal_agreed", proposal)
     notify_processor(order.processor_id, "proposal_agreed", proposal)
 

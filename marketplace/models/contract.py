@@ -1,0 +1,38 @@
+"""Contracts: created from an agreed proposal with their terms frozen (signing comes with the contracts area)."""
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.models.base import Base, utcnow
+from marketplace.models.listing import ContractOrder, Harvest
+from marketplace.models.matching import Proposal
+
+
+class Contract(Base):
+    __tablename__ = "contract"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "version", name="uq_contract_proposal_version"),
+        CheckConstraint("kg > 0", name="kg_positive"),
+        CheckConstraint(
+            "status IN ('draft', 'awaiting_signatures', 'active', 'in_delivery', 'fulfilled', 'short_delivered', "
+            "'breached', 'cancelled')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    harvest_id: Mapped[int] = mapped_column(ForeignKey("harvest.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("contract_order.id"), index=True)
+    farmer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
+    kg: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(24), default="draft")
+    #: The frozen terms (canonical JSON as stored) and their SHA-256: nothing that changes the order later changes this.
+    terms: Mapped[dict] = mapped_column(JSON)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship()
+    harvest: Mapped[Harvest] = relationship()
+    order: Mapped[ContractOrder] = relationship()
