@@ -39,6 +39,12 @@ def render(kind: str, params: dict, locale: str | None = None) -> str:
     return build()
 
 
+def subject(locale: str) -> str:
+    """The subject line of every message: the marketplace's name in the reader's language."""
+    with force_locale(locale if locale in LOCALES else "zh_Hans"):
+        return _("Safflower Marketplace")
+
+
 def _current() -> str:
     from marketplace.i18n import current_locale_name
 

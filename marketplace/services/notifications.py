@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.messaging import get_messenger
-from marketplace.messaging.texts import render
+from marketplace.messaging.texts import render, subject
 from marketplace.models import Membership, Notification, Proposal, User
 from marketplace.models.base import utcnow
 
@@ -20,7 +20,7 @@ def notify(user: User, kind: str, params: dict, link: str = "") -> Notification:
     db.session.add(notice)
     address = user.phone or user.email
     if address and user.status == "active":
-        get_messenger().send(address, render(kind, params, user.locale), render(kind, params, user.locale))
+        get_messenger().send(address, subject(user.locale), render(kind, params, user.locale))
     return notice
 
 
