@@ -33,6 +33,36 @@ def _all_arcs(pb):
     return np.concatenate(found_i), np.concatenate(found_j)
 
 
+class _Rows:
+    """Constraint rows gathered as one sparse block, handed to HiGHS in a single call."""
+
+    def __init__(self):
+        self.lower, self.upper, self.starts, self.index, self.value = [], [], [], [], []
+        self.nnz = 0
+
+    def add(self, lower, upper, starts, index, value):
+        self.lower.append(lower), self.upper.append(upper), self.starts.append(np.asarray(starts) + self.nnz)
+        self.index.append(np.asarray(index)), self.value.append(np.asarray(value, dtype=float))
+        self.nnz += len(index)
+
+    def grouped(self, owners, count, cols, lower, upper, only=None):
+        """One row per owner k (all `cols` whose owner is k, coefficient 1), for owners that have columns."""
+        order = np.argsort(owners, kind="stable")
+        per = np.bincount(owners, minlength=count)
+        keep = per > 0 if only is None else (per > 0) & only
+        sizes = per[keep]
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]) if len(sizes) else np.zeros(0, dtype=np.int64)
+        chosen = np.isin(owners[order], np.flatnonzero(keep))
+        self.add(lower[keep], upper[keep], starts, cols[order][chosen], np.ones(int(sizes.sum())))
+
+    def pass_to(self, h):
+        if not self.lower:
+            return
+        lower, upper = np.concatenate(self.lower), np.concatenate(self.upper)
+        h.addRows(len(lower), lower, upper, self.nnz, np.concatenate(self.starts).astype(np.int32),
+                  np.concatenate(self.index).astype(np.int32), np.concatenate(self.value))
+
+
 def _mip(pb, arc_i, arc_j, min_alloc: int, caps: np.ndarray, seconds: float):
     """Lexicographic MIP over the given arcs; returns (kg per arc, proven optimal)."""
     n, m, a = len(pb.lots), len(pb.orders), len(arc_i)
@@ -52,33 +82,39 @@ def _mip(pb, arc_i, arc_j, min_alloc: int, caps: np.ndarray, seconds: float):
                             np.full(2 * a, highspy.HighsVarType.kInteger))
     x, y = np.arange(a, dtype=np.int32), np.arange(a, 2 * a, dtype=np.int32)
 
-    def add_rows(groups, owners, count, bound):
-        for k in range(count):
-            cols = groups[owners == k]
-            if len(cols):
-                h.addRow(-INF, float(bound[k]), len(cols), cols, np.ones(len(cols)))
-
-    add_rows(x, arc_i, n, pb.lot_kg)
-    add_rows(x, arc_j, m, pb.order_kg)
-    for k in range(m):
-        cols = y[arc_j == k]
-        if caps[k] >= 0 and len(cols) > caps[k]:
-            h.addRow(-INF, float(caps[k]), len(cols), cols, np.ones(len(cols)))
-    for c in range(a):  # min_alloc·y ≤ x ≤ upper·y
-        h.addRow(-INF, 0.0, 2, np.array([x[c], y[c]], dtype=np.int32), np.array([1.0, -upper[c]]))
-        if min_alloc > 0:
-            h.addRow(0.0, INF, 2, np.array([x[c], y[c]], dtype=np.int32), np.array([1.0, -float(min_alloc)]))
+    rows = _Rows()
+    for owners, count, bound in ((arc_i, n, pb.lot_kg), (arc_j, m, pb.order_kg)):
+        rows.grouped(owners, count, x, np.full(count, -INF), bound.astype(float))
+    capped = (caps >= 0) & (np.bincount(arc_j, minlength=m) > caps)
+    cap_arcs = np.flatnonzero(capped[arc_j])
+    rows.grouped(arc_j[cap_arcs], m, y[cap_arcs], np.full(m, -INF), caps.astype(float), only=capped)
+    # upper·y ≥ x (and x ≥ min_alloc·y): the arc carries kg only if it is used.
+    pairs = np.stack([x, y], axis=1).ravel()
+    rows.add(np.full(a, -INF), np.zeros(a), np.arange(0, 2 * a, 2), pairs, np.stack([np.ones(a), -upper], 1).ravel())
+    if min_alloc > 0:
+        rows.add(np.zeros(a), np.full(a, INF), np.arange(0, 2 * a, 2), pairs,
+                 np.stack([np.ones(a), np.full(a, -float(min_alloc))], 1).ravel())
+    rows.pass_to(h)
     exact = True
     h.changeColsCost(a, x, -np.ones(a))
     h.run()
     exact &= h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    if not _has_solution(h):
+        return arc_i, arc_j, np.zeros(a, dtype=np.int64), False
     kg_max = round(sum(np.rint(np.asarray(h.getSolution().col_value)[:a])))
     h.addRow(float(kg_max), INF, a, x, np.ones(a))
     h.changeColsCost(a, x, -arc_values(pb, arc_i, arc_j))
     h.run()
     exact &= h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    if not _has_solution(h):
+        return arc_i, arc_j, np.zeros(a, dtype=np.int64), False
     kg = np.rint(np.asarray(h.getSolution().col_value)[:a]).astype(np.int64)
     return arc_i, arc_j, kg, exact
+
+
+def _has_solution(h) -> bool:
+    """Whether the MIP found a feasible allocation (it may stop at its time limit without one)."""
+    return h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
 
 
 def _result(pb, arc_i, arc_j, kg, core: Result, exact: bool, started: float) -> Result:
@@ -136,4 +172,6 @@ def _repair(pb, core: Result, params: Params, caps: np.ndarray, started: float) 
     pairs = np.unique(arc_i * len(pb.orders) + arc_j)
     arc_i, arc_j = pairs // len(pb.orders), pairs % len(pb.orders)
     arc_i, arc_j, kg, _exact = _mip(pb, arc_i, arc_j, params.min_alloc_kg, caps, MIP_SECONDS)
+    if kg.sum() < ck[keep].sum():  # the MIP stopped early: the kept core pattern is feasible on its own
+        arc_i, arc_j, kg = ci[keep], cj[keep], ck[keep]
     return _result(pb, arc_i, arc_j, kg, core, False, started)
