@@ -17,6 +17,7 @@ need_pkg() {  # need_pkg COMMAND_OR_PATH PACKAGE...
 
 need_pkg /usr/bin/chromium chromium
 if ! fc-list 2>/dev/null | grep -q "Noto Naskh Arabic"; then need_pkg /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf fonts-noto-core; fi
+if ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then need_pkg /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk; fi
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   if command -v pg_ctlcluster >/dev/null 2>&1; then
