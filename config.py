@@ -60,6 +60,8 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "1000 per minute"
     STRIPE_SECRET_KEY = ""
+    #: Long jobs (matching runs) run inside the request, so tests see their result at once.
+    JOBS_INLINE = True
 
 
 class ProductionConfig(Config):

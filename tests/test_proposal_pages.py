@@ -146,13 +146,49 @@ def test_a_coop_manager_starts_a_run_from_the_page(client, auth, db, market, pro
     assert f'value="{season}"' in page
     resp = form_post(client, "/matching/new", {"product_id": products["seed"].id,
                                                "season": market["h1"].harvest_start.year})
-    assert resp.status_code == 302 and resp.headers["Location"].endswith("/matching/")
     run = db.session.scalar(sa.select(MatchRun).order_by(MatchRun.id.desc()))
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/matching/{run.id}")
     made = db.session.scalars(sa.select(Proposal).where(Proposal.run_id == run.id)).all()
     assert made and sum(p.kg for p in made) == run.matched_kg == 4000
+    assert run.status == "done" and run.phase == "done"
+    progress = client.get(f"/matching/{run.id}?lang=en").get_data(as_text=True)
+    assert "Finished" in progress and "4,000" in progress and 'http-equiv="refresh"' not in progress
     listing = client.get("/matching/?lang=en").get_data(as_text=True)
     assert "4,000" in listing and market["manager"].name in listing and "Waiting for answers" in listing
-    assert "kg proposed" in listing  # the flash
+
+
+def test_a_running_run_page_refreshes_itself_and_a_failed_run_says_so(client, auth, db, market, products):
+    from datetime import timedelta
+
+    login(auth, market["manager"])
+    running = MatchRun(product_id=products["seed"].id, season=2027, status="running", phase="solving",
+                       started_by_id=market["manager"].id, deadline=TODAY + timedelta(days=7))
+    failed = MatchRun(product_id=products["seed"].id, season=2027, status="failed", phase="loading",
+                      started_by_id=market["manager"].id, deadline=TODAY + timedelta(days=7), error="boom")
+    db.session.add_all([running, failed])
+    db.session.commit()
+    page = client.get(f"/matching/{running.id}?lang=en").get_data(as_text=True)
+    assert 'http-equiv="refresh"' in page and 'aria-current="step"' in page and "Finding the best allocation" in page
+    page = client.get(f"/matching/{failed.id}?lang=en").get_data(as_text=True)
+    assert "The run failed" in page and 'http-equiv="refresh"' not in page
+    assert client.get("/matching/999999").status_code == 404
+
+
+def test_a_job_that_fails_is_recorded_as_failed(app, db, market, products):
+    from marketplace import jobs
+    from marketplace.services.matching_runs import fail_run, queue_run
+
+    with app.test_request_context():
+        run = queue_run(market["admin"], products["seed"].id, 2027, TODAY)
+        db.session.commit()
+
+        def broken(run_id, today):
+            yield
+            raise RuntimeError("solver crashed")
+
+        jobs.submit(broken, fail_run, run.id, TODAY)
+    db.session.refresh(run)
+    assert run.status == "failed" and "solver crashed" in run.error
 
 
 def test_a_run_with_a_bad_season_is_refused(client, auth, market, products):

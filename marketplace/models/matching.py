@@ -22,6 +22,9 @@ class MatchRun(Base):
     season: Mapped[int] = mapped_column(Integer)
     mode: Mapped[str] = mapped_column(String(10), default="full")
     status: Mapped[str] = mapped_column(String(10), default="running")
+    #: Where a running run is: queued, loading, solving, proposing, then done (shown as progress).
+    phase: Mapped[str] = mapped_column(String(20), default="queued", server_default="done")
+    error: Mapped[str | None] = mapped_column(String(300))
     started_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]

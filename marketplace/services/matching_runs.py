@@ -52,22 +52,35 @@ def per_kg_price(order: ContractOrder, product: Product) -> dict[int, float]:
     return {g.rank: per_kg for g in product.grades if g.rank <= order.min_grade.rank}
 
 
-def start_run(actor: User, product_id: int, season: int, today: date) -> MatchRun:
+def queue_run(actor: User, product_id: int, season: int, today: date) -> MatchRun:
+    """Record a run to be worked (phase "queued"); `execute_run` does the work."""
     if actor.role not in RUNNERS:
         raise DomainError("not_yours")
-    product = db.session.get(Product, product_id)
-    if product is None:
+    if db.session.get(Product, product_id) is None:
         raise DomainError("product_unknown", field="product_id")
+    run = MatchRun(product_id=product_id, season=season, mode="full", status="running", phase="queued",
+                   started_by_id=actor.id, deadline=today + timedelta(days=ANSWER_DAYS))
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def execute_run(run_id: int, today: date):
+    """Work a queued run, yielding after each phase so the caller can commit and the page show progress."""
+    run = db.session.get(MatchRun, run_id)
+    product = run.product
+    run.phase = "loading"
+    yield run
     expire_proposals(today)
     harvests = db.session.scalars(
-        sa.select(Harvest).where(Harvest.product_id == product_id, Harvest.status.in_(("open", "partly_matched")),
-                                 sa.extract("year", Harvest.harvest_start) == season)
+        sa.select(Harvest).where(Harvest.product_id == product.id, Harvest.status.in_(("open", "partly_matched")),
+                                 sa.extract("year", Harvest.harvest_start) == run.season)
         .options(joinedload(Harvest.township), joinedload(Harvest.grade), joinedload(Harvest.farmer))
     ).all()
     orders = db.session.scalars(
-        sa.select(ContractOrder).where(ContractOrder.product_id == product_id,
+        sa.select(ContractOrder).where(ContractOrder.product_id == product.id,
                                        ContractOrder.status.in_(("open", "partly_matched")),
-                                       sa.extract("year", ContractOrder.delivery_start) == season)
+                                       sa.extract("year", ContractOrder.delivery_start) == run.season)
         .options(joinedload(ContractOrder.min_grade))
     ).all()
     used_h = committed_kg(Proposal.harvest_id, [h.id for h in harvests])
@@ -80,31 +93,50 @@ def start_run(actor: User, product_id: int, season: int, today: date) -> MatchRu
     market = [Order(str(o.id), product.code, o.kg_wanted - used_o.get(o.id, 0), o.min_grade.rank, o.delivery_start,
                     o.delivery_end, o.collection_lat, o.collection_lon, per_kg_price(o, product), o.max_suppliers)
               for o in orders if o.kg_wanted - used_o.get(o.id, 0) > 0]
-    min_alloc = min((o.min_alloc_kg for o in orders), default=0)
-    params = Params(cost_per_kg_km=COST_PER_KG_KM, road_factor=ROAD_FACTOR, min_alloc_kg=min_alloc,
+    run.lots, run.orders, run.phase = len(lots), len(market), "solving"
+    yield run
+    params = Params(cost_per_kg_km=COST_PER_KG_KM, road_factor=ROAD_FACTOR,
+                    min_alloc_kg=min((o.min_alloc_kg for o in orders), default=0),
                     small_farm_mu=SMALL_FARM_MU, fairness_rate=FAIRNESS_RATE)
     result = solve_full(lots, market, params)
-    run = MatchRun(product_id=product_id, season=season, mode="full", status="done", started_by_id=actor.id,
-                   finished_at=utcnow(), lots=len(lots), orders=len(market), matched_kg=result.kg,
-                   value_fen=round(result.value * 100), bound_kg=result.bound_kg, seconds=result.seconds,
-                   deadline=today + timedelta(days=ANSWER_DAYS))
-    db.session.add(run)
-    db.session.flush()
+    run.matched_kg, run.value_fen = result.kg, round(result.value * 100)
+    run.bound_kg, run.seconds, run.phase = result.bound_kg, result.seconds, "proposing"
+    yield run
     by_harvest = {h.id: h for h in harvests}
     for a in result.allocations:
-        harvest, order = by_harvest[int(a.lot_id)], order_rows[int(a.order_id)]
-        lat = harvest.lat if harvest.lat is not None else harvest.township.lat
-        lon = harvest.lon if harvest.lon is not None else harvest.township.lon
-        km = float(great_circle_km(lat, lon, order.collection_lat, order.collection_lon))
-        price = per_kg_price(order, product)[harvest.grade.rank]
-        proposal = Proposal(
-            run_id=run.id, harvest_id=harvest.id, order_id=order.id, kg=a.kg, deadline=run.deadline,
-            price_fen_per_kg=round(Decimal(str(price)) * 100),
-            distance_km=road_km(lat, lon, order.collection_lat, order.collection_lon),
-            transport_fen_per_kg=round(COST_PER_KG_KM * ROAD_FACTOR * km * 100),
-        )
-        db.session.add(proposal)
-        db.session.flush()
-        notify_farmer(harvest.farmer, "proposal_new", proposal)
-        notify_processor(order.processor_id, "proposal_new_processor", proposal)
+        _propose(run, product, by_harvest[int(a.lot_id)], order_rows[int(a.order_id)], a.kg)
+    run.status, run.phase, run.finished_at = "done", "done", utcnow()
+    db.session.flush()
+    yield run
+
+
+def _propose(run: MatchRun, product: Product, harvest: Harvest, order: ContractOrder, kg: int) -> Proposal:
+    lat = harvest.lat if harvest.lat is not None else harvest.township.lat
+    lon = harvest.lon if harvest.lon is not None else harvest.township.lon
+    km = float(great_circle_km(lat, lon, order.collection_lat, order.collection_lon))
+    price = per_kg_price(order, product)[harvest.grade.rank]
+    proposal = Proposal(
+        run_id=run.id, harvest_id=harvest.id, order_id=order.id, kg=kg, deadline=run.deadline,
+        price_fen_per_kg=round(Decimal(str(price)) * 100),
+        distance_km=road_km(lat, lon, order.collection_lat, order.collection_lon),
+        transport_fen_per_kg=round(COST_PER_KG_KM * ROAD_FACTOR * km * 100),
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    notify_farmer(harvest.farmer, "proposal_new", proposal)
+    notify_processor(order.processor_id, "proposal_new_processor", proposal)
+    return proposal
+
+
+def fail_run(run_id: int, message: str) -> None:
+    run = db.session.get(MatchRun, run_id)
+    run.status, run.error, run.finished_at = "failed", message[:300], utcnow()
+    db.session.flush()
+
+
+def start_run(actor: User, product_id: int, season: int, today: date) -> MatchRun:
+    """Queue and work a run at once (the CLI, tests, small co-op runs)."""
+    run = queue_run(actor, product_id, season, today)
+    for run in execute_run(run.id, today):
+        pass
     return run

@@ -8,4 +8,5 @@ RUNNERS = {"admin", "coop_manager"}
 ROUTES = {
     "matching.list_runs": ("GET", "/matching/", RUNNERS),
     "matching.start_run": ("POST", "/matching/new", RUNNERS),
+    "matching.show_run": ("GET", "/matching/{run}", RUNNERS),
 }
