@@ -51,3 +51,10 @@ def check_catalogs(root: Path, pot: Path, locales) -> list[str]:
             continue
         problems.extend(check_catalog(polib.pofile(str(path)), loc, template_ids))
     return problems
+
+
+def not_in_template(fresh_pot: Path, pot: Path) -> list[str]:
+    """Messages in the code that the committed template does not have yet (never extracted)."""
+    known = {e.msgid for e in polib.pofile(str(pot))} if pot.exists() else set()
+    return [f"template: not extracted (run flask translate update): {e.msgid!r}"
+            for e in polib.pofile(str(fresh_pot)) if e.msgid not in known]

@@ -333,3 +333,25 @@ def create_price(db, products):
         db.session.commit()
         return entry
     return make
+
+
+@pytest.fixture
+def market_locale():
+    """The language of the market fixture's farmer (a module may override it)."""
+    return "ug"
+
+
+@pytest.fixture
+def market(db, market_locale, create_farmer, create_coop, add_member, create_processor, create_harvest,
+           create_order, create_admin):
+    """A small season: a co-op with a farmer and a phoneless member, each with a seed harvest; one order."""
+    manager = create_coop()
+    farmer = create_farmer(phone="+8613991007001", locale=market_locale)
+    phoneless = create_farmer(name="无手机社员", phone=None, password=False)
+    add_member(manager, farmer), add_member(manager, phoneless)
+    buyer = create_processor()
+    h1 = create_harvest(farmer, kg=3000, grade_rank=1)
+    h2 = create_harvest(phoneless, kg=2000, grade_rank=2)
+    order = create_order(buyer, kg=4000)
+    return {"manager": manager, "farmer": farmer, "phoneless": phoneless, "buyer": buyer, "h1": h1, "h2": h2,
+            "order": order, "admin": create_admin()}

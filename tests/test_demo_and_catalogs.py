@@ -56,3 +56,18 @@ def test_check_catches_a_broken_placeholder(tmp_path):
     assert any("untranslated" in p for p in problems)
     assert any("fuzzy" in p for p in problems)
     assert any("yy: catalog missing" in p for p in problems)
+
+
+def test_check_catches_a_message_never_extracted(tmp_path):
+    import polib
+
+    from marketplace.translation_check import not_in_template
+
+    committed, fresh = polib.POFile(), polib.POFile()
+    committed.append(polib.POEntry(msgid="Old"))
+    fresh.append(polib.POEntry(msgid="Old"))
+    fresh.append(polib.POEntry(msgid="New in the code"))
+    committed.save(str(tmp_path / "committed.pot"))
+    fresh.save(str(tmp_path / "fresh.pot"))
+    assert not_in_template(tmp_path / "fresh.pot", tmp_path / "committed.pot") == [
+        "template: not extracted (run flask translate update): 'New in the code'"]

@@ -14,25 +14,11 @@ from marketplace.services.proposals import decide
 TODAY = date.today()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def ctx(app, db):
     """Service calls need an app context (the messenger, the translations)."""
     with app.app_context():
         yield
-
-
-@pytest.fixture
-def market(ctx, db, create_farmer, create_coop, add_member, create_processor, create_harvest, create_order, create_admin):
-    manager = create_coop()
-    farmer = create_farmer(phone="+8613991007001")
-    phoneless = create_farmer(name="无手机社员", phone=None, password=False)
-    add_member(manager, farmer), add_member(manager, phoneless)
-    buyer = create_processor()
-    h1 = create_harvest(farmer, kg=3000, grade_rank=1)
-    h2 = create_harvest(phoneless, kg=2000, grade_rank=2)
-    order = create_order(buyer, kg=4000)
-    return {"manager": manager, "farmer": farmer, "phoneless": phoneless, "buyer": buyer, "h1": h1, "h2": h2,
-            "order": order, "admin": create_admin()}
 
 
 def test_a_run_makes_proposals_and_notifies_in_each_language(db, market, messenger, products):

@@ -20,11 +20,15 @@ def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
 
 
+def _extract(target: Path) -> None:
+    _pybabel("-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2",
+             "--add-comments=i18n:", "--sort-by-file", "--no-wrap", "--project=marketplace", "-o", str(target), ".")
+
+
 @translate.command("extract")
 def translate_extract():
     """Write translations/messages.pot from the code and templates."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "--add-comments=i18n:",
-             "--sort-by-file", "--no-wrap", "--project=marketplace", "-o", str(POT), ".")
+    _extract(POT)
 
 
 @translate.command("update")
@@ -66,7 +70,14 @@ def translate_check():
     """Fail when a catalog is incomplete, fuzzy, or breaks a placeholder."""
     from marketplace.translation_check import check_catalogs
 
-    problems = check_catalogs(TRANSLATIONS, POT, LOCALES)
+    import tempfile
+
+    from marketplace.translation_check import not_in_template
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "messages.pot"
+        _extract(fresh)
+        problems = not_in_template(fresh, POT) + check_catalogs(TRANSLATIONS, POT, LOCALES)
     for line in problems:
         click.echo(line)
     if problems:

@@ -28,3 +28,41 @@ def canonical_json(terms: dict) -> str:
 
 def fingerprint(terms: dict) -> str:
     return hashlib.sha256(canonical_json(terms).encode("utf-8")).hexdigest()
+
+
+# A status changes only through `contract_transition`.
+CONTRACT_TRANSITIONS = {
+    ("draft", "awaiting_signatures"),        # the first party signs
+    ("awaiting_signatures", "active"),       # the second party signs
+    ("draft", "cancelled"),                  # either party withdraws before both have signed
+    ("awaiting_signatures", "cancelled"),
+    ("active", "in_delivery"),               # the first delivery is recorded
+    ("active", "cancelled"),                 # cancelled by agreement of both, with a reason
+    ("in_delivery", "cancelled"),
+    ("in_delivery", "fulfilled"),
+    ("in_delivery", "short_delivered"),      # the window closed short
+    ("active", "short_delivered"),
+    ("active", "breached"),
+    ("in_delivery", "breached"),
+}
+PARTIES = ("farmer", "processor")
+#: How a co-op manager took the consent of a member who signs through the co-op.
+CONSENT_METHODS = ("in_person_thumbprint", "phone_witness")
+
+
+def contract_transition(current: str, target: str) -> str:
+    from marketplace.domain.errors import InvalidTransition
+
+    if (current, target) not in CONTRACT_TRANSITIONS:
+        raise InvalidTransition("contract", current, target)
+    return target
+
+
+def status_after_signature(current: str, signed_parties: set[str]) -> str:
+    """The contract's status once these parties have signed (the new one included)."""
+    target = "active" if set(PARTIES) <= signed_parties else "awaiting_signatures"
+    if current == target:
+        return current
+    if current == "draft" and target == "active":  # both at once cannot happen, but pass through in order
+        return contract_transition(contract_transition(current, "awaiting_signatures"), "active")
+    return contract_transition(current, target)

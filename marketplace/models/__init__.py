@@ -8,10 +8,11 @@ from marketplace.models.organisation import Cooperative, Membership, Processor
 from marketplace.models.price import PriceIndexEntry
 from marketplace.models.product import Grade, Product
 from marketplace.models.reference import County, Township
+from marketplace.models.signature import Signature
 from marketplace.models.submission import UsedFormToken
 from marketplace.models.user import FarmerProfile, User
 
 __all__ = [
     "ActionRecord", "Base", "Contract", "ContractOrder", "Cooperative", "County", "FarmerProfile", "Grade", "Harvest",
-    "MatchRun", "Membership", "Notification", "PriceIndexEntry", "Proposal", "Processor", "Product", "Township", "UsedFormToken", "User",
+    "MatchRun", "Membership", "Notification", "PriceIndexEntry", "Proposal", "Signature", "Processor", "Product", "Township", "UsedFormToken", "User",
 ]

@@ -31,6 +31,8 @@ class Contract(Base):
     #: The frozen terms (canonical JSON as stored) and their SHA-256: nothing that changes the order later changes this.
     terms: Mapped[dict] = mapped_column(JSON)
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    #: Why it was cancelled (withdrawn before both signed, or by agreement of both).
+    cancel_reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     proposal: Mapped[Proposal] = relationship()

@@ -1,7 +1,17 @@
-"""Contracts: a draft is made when both sides accept a proposal, with the terms frozen and fingerprinted."""
-from marketplace.domain.contracts import canonical_json, fingerprint
+"""Contracts: a draft when both sides accept a proposal (terms frozen and fingerprinted), then signatures."""
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash
+
+from marketplace.domain.contracts import (
+    CONSENT_METHODS, canonical_json, contract_transition, fingerprint, status_after_signature,
+)
+from marketplace.domain.errors import DomainError
 from marketplace.extensions import db
-from marketplace.models import Contract, Proposal
+from marketplace.models import Contract, Proposal, Signature, User
+from marketplace.services.audit import record_action
+from marketplace.services.members import manages
 
 
 def frozen_terms(proposal: Proposal) -> dict:
@@ -37,5 +47,85 @@ def create_contract_draft(proposal: Proposal) -> Contract:
                         processor_id=proposal.order.processor_id, kg=proposal.kg, status="draft", terms=terms,
                         fingerprint=fingerprint(terms))
     db.session.add(contract)
+    db.session.flush()
+    return contract
+
+
+@dataclass(frozen=True)
+class SigningInput:
+    password: str
+    consent: bool
+    ip_address: str | None
+    user_agent: str | None
+    #: When a co-op manager signs for a member: how the member consented, and who witnessed it.
+    consent_method: str = "self"
+    witness: str = ""
+
+
+def party_of(actor: User, contract: Contract) -> str | None:
+    """The party the actor may sign or act for: their own, or a member's for a co-op manager."""
+    if actor.role == "farmer" and contract.farmer_id == actor.id:
+        return "farmer"
+    if actor.role == "coop_manager" and manages(actor, contract.farmer_id):
+        return "farmer"
+    if actor.role == "processor" and actor.processor_id == contract.processor_id:
+        return "processor"
+    return None
+
+
+def contract_for(actor: User, contract_id: int) -> Contract | None:
+    """A contract of the actor's (or, for a co-op manager, of a member); a third party gets None (404)."""
+    contract = db.session.get(Contract, contract_id)
+    if contract is None or party_of(actor, contract) is None:
+        return None
+    return contract
+
+
+def sign_contract(actor: User, contract_id: int, data: SigningInput) -> Signature:
+    """Sign for one party: the actor's own password, a ticked consent, and the fingerprint as it stands."""
+    contract = db.session.scalar(sa.select(Contract).where(Contract.id == contract_id).with_for_update())
+    party = party_of(actor, contract) if contract else None
+    if party is None:
+        raise DomainError("not_yours")
+    if actor.password_hash is None or not check_password_hash(actor.password_hash, data.password or ""):
+        raise DomainError("wrong_password", field="password")
+    if not data.consent:
+        raise DomainError("consent_required", field="consent")
+    if contract.status not in ("draft", "awaiting_signatures"):
+        raise DomainError("contract_not_signable")
+    for_member = actor.role == "coop_manager"
+    if for_member and (data.consent_method not in CONSENT_METHODS or not data.witness.strip()):
+        raise DomainError("member_consent_required", field="consent_method")
+    signed = set(db.session.scalars(sa.select(Signature.party).where(Signature.contract_id == contract.id)))
+    if party in signed:
+        raise DomainError("already_signed")
+    signature = Signature(
+        contract_id=contract.id, party=party, signed_by_id=actor.id,
+        on_behalf_of_id=contract.farmer_id if for_member else None,
+        consent_method=data.consent_method if for_member else "self",
+        witness=data.witness.strip()[:80] if for_member else None,
+        fingerprint=contract.fingerprint, ip_address=(data.ip_address or "")[:45] or None,
+        user_agent=(data.user_agent or "")[:300] or None,
+    )
+    db.session.add(signature)
+    contract.status = status_after_signature(contract.status, signed | {party})
+    db.session.flush()
+    if for_member:
+        record_action(actor, "sign_contract", on_behalf_of=db.session.get(User, contract.farmer_id),
+                      detail=f"contract:{contract.id}")
+    return signature
+
+
+def withdraw_contract(actor: User, contract_id: int, reason: str) -> Contract:
+    """Before both parties have signed, either may withdraw, with a reason."""
+    contract = db.session.scalar(sa.select(Contract).where(Contract.id == contract_id).with_for_update())
+    if contract is None or party_of(actor, contract) is None:
+        raise DomainError("not_yours")
+    if not reason.strip():
+        raise DomainError("reason_required", field="reason")
+    if contract.status not in ("draft", "awaiting_signatures"):
+        raise DomainError("contract_not_signable")
+    contract.status = contract_transition(contract.status, "cancelled")
+    contract.cancel_reason = reason.strip()[:300]
     db.session.flush()
     return contract

@@ -71,6 +71,11 @@ MESSAGES = {
     "proposal_expired": _l("The deadline to answer this proposal has passed."),
     "proposal_already_answered": _l("You have already answered this proposal."),
     "over_allocated": _l("This would promise more than is left of the harvest or the order. The proposal cannot be accepted."),
+    "wrong_password": _l("The password is not right."),
+    "consent_required": _l("Tick the box to say that you agree to the contract."),
+    "contract_not_signable": _l("This contract can no longer be signed or withdrawn."),
+    "member_consent_required": _l("Say how the member agreed (in person with a thumbprint, or by phone) and who witnessed it."),
+    "already_signed": _l("This side has already signed this contract."),
     "form_already_sent": _l("This form was already sent, and what it sent was saved once. Check the list."),
 }
 
@@ -104,6 +109,7 @@ ACTION_LABELS = {
     "withdraw_harvest": _l("withdrew an expected harvest"),
     "accept_proposal": _l("accepted a proposal"),
     "decline_proposal": _l("declined a proposal"),
+    "sign_contract": _l("signed a contract"),
 }
 
 
