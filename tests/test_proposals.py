@@ -15,8 +15,12 @@ TODAY = date.today()
 
 
 @pytest.fixture(autouse=True)
-def ctx(app, db):
-    """Service calls need an app context (the messenger, the translations)."""
+def ctx(app):
+    """Service calls need an app context (the messenger, the translations).
+
+    It must not pull in the rolled-back `db` session: the concurrency test needs real,
+    separate connections.
+    """
     with app.app_context():
         yield
 
@@ -91,6 +95,10 @@ def test_two_acceptances_at_once_never_over_allocate(app):
     """
     from marketplace.domain.identifiers import uscc_check_char
     from marketplace.models import ContractOrder, FarmerProfile, Processor, Product, Township, User
+    from tests.conftest import TestScopedSession
+
+    # Real, separate connections per thread: not the one rolled-back connection of the `db` fixture.
+    assert not isinstance(_db.session, TestScopedSession)
 
     with app.app_context():
         concurrent = _db.engine.url.get_backend_name() == "postgresql"
