@@ -6,6 +6,7 @@ another, e.g. PostgreSQL; a PostgreSQL test database is created when missing.
 import os
 import re
 import tempfile
+from datetime import date
 from decimal import Decimal
 from itertools import count
 
@@ -355,3 +356,35 @@ def market(db, market_locale, create_farmer, create_coop, add_member, create_pro
     order = create_order(buyer, kg=4000)
     return {"manager": manager, "farmer": farmer, "phoneless": phoneless, "buyer": buyer, "h1": h1, "h2": h2,
             "order": order, "admin": create_admin()}
+
+
+@pytest.fixture
+def contract_of(app, db, create_farmer, create_coop, add_member, create_processor, create_harvest, create_order,
+                create_admin, products):
+    """A contract draft between a farmer (a member of a co-op) and a processor, through a real proposal."""
+    from marketplace.models import Contract, Proposal
+    from marketplace.services.matching_runs import start_run
+    from marketplace.services.proposals import decide
+
+    with app.app_context():
+        manager = create_coop()
+        farmer = create_farmer(phone="+8613991008001")
+        add_member(manager, farmer)
+        buyer = create_processor()
+        harvest = create_harvest(farmer, kg=1000)
+        create_order(buyer, kg=1000)
+        run = start_run(create_admin(), products["seed"].id, harvest.harvest_start.year, date.today())
+        proposal = db.session.scalar(sa.select(Proposal.id).where(Proposal.run_id == run.id))
+        decide(farmer, proposal, True, date.today())
+        decide(buyer, proposal, True, date.today())
+        contract = db.session.scalar(sa.select(Contract).where(Contract.proposal_id == proposal))
+        yield {"contract": contract, "farmer": farmer, "buyer": buyer, "manager": manager}
+
+
+def signing(**over):
+    """What a party types and ticks to sign, with where from."""
+    from marketplace.services.contracts import SigningInput
+
+    data = {"password": PASSWORD, "consent": True, "ip_address": "10.1.2.3", "user_agent": "Test phone"}
+    data.update(over)
+    return SigningInput(**data)

@@ -7,37 +7,10 @@ import sqlalchemy as sa
 from marketplace.domain.contracts import contract_transition
 from marketplace.domain.errors import DomainError, InvalidTransition
 from marketplace.models import ActionRecord, Contract, Proposal, Signature
-from marketplace.services.contracts import SigningInput, contract_for, sign_contract, withdraw_contract
-from marketplace.services.matching_runs import start_run
-from marketplace.services.proposals import decide
-from tests.conftest import PASSWORD
+from marketplace.services.contracts import contract_for, sign_contract, withdraw_contract
+from tests.conftest import signing
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def contract_of(app, db, create_farmer, create_coop, add_member, create_processor, create_harvest, create_order,
-                create_admin, products):
-    """A contract draft between a farmer (a member of a co-op) and a processor, through a real proposal."""
-    with app.app_context():
-        manager = create_coop()
-        farmer = create_farmer(phone="+8613991008001")
-        add_member(manager, farmer)
-        buyer = create_processor()
-        harvest = create_harvest(farmer, kg=1000)
-        create_order(buyer, kg=1000)
-        run = start_run(create_admin(), products["seed"].id, harvest.harvest_start.year, TODAY)
-        proposal = db.session.scalar(sa.select(Proposal.id).where(Proposal.run_id == run.id))
-        decide(farmer, proposal, True, TODAY)
-        decide(buyer, proposal, True, TODAY)
-        contract = db.session.scalar(sa.select(Contract).where(Contract.proposal_id == proposal))
-        yield {"contract": contract, "farmer": farmer, "buyer": buyer, "manager": manager}
-
-
-def signing(**over):
-    data = {"password": PASSWORD, "consent": True, "ip_address": "10.1.2.3", "user_agent": "Test phone"}
-    data.update(over)
-    return SigningInput(**data)
 
 
 def test_both_parties_sign_and_the_contract_becomes_active(db, contract_of):

@@ -8,7 +8,13 @@ import hashlib
 import json
 
 CONTRACT_STATUSES = ("draft", "awaiting_signatures", "active", "in_delivery", "fulfilled", "short_delivered",
-                     "breached", "cancelled")
+                     "breached", "cancelled", "superseded")
+#: Still waiting for signatures: either party may sign or withdraw.
+SIGNABLE = ("draft", "awaiting_signatures")
+#: Both signed and not yet finished: deliveries, amendments and cancellation by agreement apply.
+IN_FORCE = ("active", "in_delivery")
+#: Every status whose kg still holds the farmer's harvest (all but cancelled and superseded).
+HOLDS_SUPPLY = ("draft", "awaiting_signatures", "active", "in_delivery", "fulfilled", "short_delivered", "breached")
 
 
 def canonical_json(terms: dict) -> str:
@@ -44,6 +50,8 @@ CONTRACT_TRANSITIONS = {
     ("active", "short_delivered"),
     ("active", "breached"),
     ("in_delivery", "breached"),
+    ("active", "superseded"),                # both parties signed an amendment: the new version replaces it
+    ("in_delivery", "superseded"),
 }
 PARTIES = ("farmer", "processor")
 #: How a co-op manager took the consent of a member who signs through the co-op.

@@ -17,6 +17,18 @@ TEXTS = {
     "proposal_agreed": _l("Both sides accepted: %(kg)s kg of %(product)s. A contract will be prepared for signing."),
     # i18n: a notification when the other side declined
     "proposal_declined": _l("An offer of %(kg)s kg of %(product)s was declined. The volume goes back to the market."),
+    # i18n: a notification to both sides of a contract; %(number)s is the contract number
+    "contract_to_sign": _l("Contract %(number)s for %(kg)s kg of %(product)s is waiting for your signature."),
+    # i18n: a notification to both sides when both have signed
+    "contract_active": _l("Contract %(number)s for %(kg)s kg of %(product)s is signed by both sides and in force."),
+    # i18n: a notification to the other side when one side withdrew before both signed
+    "contract_withdrawn": _l("Contract %(number)s for %(kg)s kg of %(product)s was withdrawn before both sides signed."),
+    # i18n: a notification: the other side proposes to change the contract (quantity, dates or price)
+    "contract_amended": _l("A change to contract %(number)s was proposed: %(kg)s kg of %(product)s. Read it and sign it if you agree."),
+    # i18n: a notification: the other side asks to cancel the contract
+    "contract_cancel_requested": _l("The other side asks to cancel contract %(number)s. Read the reason and answer."),
+    # i18n: a notification: both sides agreed to cancel the contract
+    "contract_cancelled": _l("Contract %(number)s was cancelled by agreement of both sides."),
 }
 
 
@@ -30,6 +42,7 @@ def render(kind: str, params: dict, locale: str | None = None) -> str:
             "price": format_currency(Decimal(params.get("price_fen", 0)) / 100, "CNY"),
             "km": format_decimal(params.get("km", 0)),
             "deadline": format_date(date.fromisoformat(params["deadline"]), "medium") if params.get("deadline") else "",
+            "number": params.get("number", ""),
         }
         return _(str(TEXTS[kind]), **values) if kind in TEXTS else kind
 

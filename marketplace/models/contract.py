@@ -1,4 +1,4 @@
-"""Contracts: created from an agreed proposal with their terms frozen (signing comes with the contracts area)."""
+"""Contracts: created from an agreed proposal with their terms frozen; amendments are later versions."""
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
@@ -16,7 +16,9 @@ class Contract(Base):
         CheckConstraint("kg > 0", name="kg_positive"),
         CheckConstraint(
             "status IN ('draft', 'awaiting_signatures', 'active', 'in_delivery', 'fulfilled', 'short_delivered', "
-            "'breached', 'cancelled')", name="status"),
+            "'breached', 'cancelled', 'superseded')", name="status"),
+        CheckConstraint("cancel_requested_by IS NULL OR cancel_requested_by IN ('farmer', 'processor')",
+                        name="cancel_requested_by"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,8 +35,19 @@ class Contract(Base):
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)
     #: Why it was cancelled (withdrawn before both signed, or by agreement of both).
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
+    #: An active contract is cancelled by agreement of both: one party asks (with the reason), the other agrees.
+    cancel_requested_by: Mapped[str | None] = mapped_column(String(10))
+    cancel_requested_at: Mapped[datetime | None]
+    #: The version this one amends (None for the first); it is superseded once both sign this one.
+    amends_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     proposal: Mapped[Proposal] = relationship()
     harvest: Mapped[Harvest] = relationship()
     order: Mapped[ContractOrder] = relationship()
+    amends: Mapped["Contract | None"] = relationship(remote_side=[id])
+
+    @property
+    def number(self) -> str:
+        """The contract's number, the same for every version: what people quote on the phone and at the scale."""
+        return f"C-{self.proposal_id:06d}"

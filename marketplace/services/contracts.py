@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash
 
 from marketplace.domain.contracts import (
-    CONSENT_METHODS, canonical_json, contract_transition, fingerprint, status_after_signature,
+    CONSENT_METHODS, IN_FORCE, SIGNABLE, canonical_json, contract_transition, fingerprint, status_after_signature,
 )
 from marketplace.domain.errors import DomainError
 from marketplace.extensions import db
@@ -91,8 +91,13 @@ def sign_contract(actor: User, contract_id: int, data: SigningInput) -> Signatur
         raise DomainError("wrong_password", field="password")
     if not data.consent:
         raise DomainError("consent_required", field="consent")
-    if contract.status not in ("draft", "awaiting_signatures"):
+    if contract.status not in SIGNABLE:
         raise DomainError("contract_not_signable")
+    base = None
+    if contract.amends_id is not None:  # an amendment replaces a version in force, or nothing at all
+        base = db.session.scalar(sa.select(Contract).where(Contract.id == contract.amends_id).with_for_update())
+        if base.status not in IN_FORCE:
+            raise DomainError("contract_not_signable")
     for_member = actor.role == "coop_manager"
     if for_member and (data.consent_method not in CONSENT_METHODS or not data.witness.strip()):
         raise DomainError("member_consent_required", field="consent_method")
@@ -109,10 +114,17 @@ def sign_contract(actor: User, contract_id: int, data: SigningInput) -> Signatur
     )
     db.session.add(signature)
     contract.status = status_after_signature(contract.status, signed | {party})
+    if contract.status == "active" and base is not None:
+        if base.status == "in_delivery":  # deliveries go on under the new version
+            contract.status = contract_transition(contract.status, "in_delivery")
+        base.status = contract_transition(base.status, "superseded")
     db.session.flush()
-    if for_member:
-        record_action(actor, "sign_contract", on_behalf_of=db.session.get(User, contract.farmer_id),
-                      detail=f"contract:{contract.id}")
+    record_action(actor, "sign_contract", on_behalf_of=db.session.get(User, contract.farmer_id) if for_member else None,
+                  detail=f"contract:{contract.id} {contract.fingerprint[:16]}")
+    if contract.status in IN_FORCE:
+        tell_parties(contract, "contract_active", except_party=party)
+    else:
+        tell_parties(contract, "contract_to_sign", except_party=party)
     return signature
 
 
@@ -123,9 +135,30 @@ def withdraw_contract(actor: User, contract_id: int, reason: str) -> Contract:
         raise DomainError("not_yours")
     if not reason.strip():
         raise DomainError("reason_required", field="reason")
-    if contract.status not in ("draft", "awaiting_signatures"):
+    if contract.status not in SIGNABLE:
         raise DomainError("contract_not_signable")
+    party = party_of(actor, contract)
     contract.status = contract_transition(contract.status, "cancelled")
     contract.cancel_reason = reason.strip()[:300]
     db.session.flush()
+    record_action(actor, "withdraw_contract",
+                  on_behalf_of=db.session.get(User, contract.farmer_id) if actor.role == "coop_manager" else None,
+                  detail=f"contract:{contract.id}")
+    tell_parties(contract, "contract_withdrawn", except_party=party)
     return contract
+
+
+def contract_params(contract: Contract) -> dict:
+    return {"number": contract.number, "kg": contract.kg, "product": dict(contract.order.product.names),
+            "contract": contract.id}
+
+
+def tell_parties(contract: Contract, kind: str, except_party: str | None = None) -> None:
+    """Notify each side of the contract (the farmer, or the co-op for a member without a phone) but one."""
+    from marketplace.services.notifications import notify_farmer_side, notify_processor_side
+
+    params, link = contract_params(contract), f"/contracts/{contract.id}"
+    if except_party != "farmer":
+        notify_farmer_side(db.session.get(User, contract.farmer_id), kind, params, link)
+    if except_party != "processor":
+        notify_processor_side(contract.processor_id, kind, params, link)

@@ -25,9 +25,11 @@ def notify(user: User, kind: str, params: dict, link: str = "") -> Notification:
 
 
 def notify_farmer(farmer: User, kind: str, proposal: Proposal) -> None:
+    notify_farmer_side(farmer, kind, proposal_params(proposal), f"/proposals/{proposal.id}")
+
+
+def notify_farmer_side(farmer: User, kind: str, params: dict, link: str) -> None:
     """The farmer, or for a member without a phone the managers of the co-op that acts for them."""
-    params = proposal_params(proposal)
-    link = f"/proposals/{proposal.id}"
     if farmer.phone:
         notify(farmer, kind, params, link)
         return
@@ -40,9 +42,13 @@ def notify_farmer(farmer: User, kind: str, proposal: Proposal) -> None:
 
 
 def notify_processor(processor_id: int, kind: str, proposal: Proposal) -> None:
+    notify_processor_side(processor_id, kind, proposal_params(proposal), f"/proposals/{proposal.id}")
+
+
+def notify_processor_side(processor_id: int, kind: str, params: dict, link: str) -> None:
     for user in db.session.scalars(sa.select(User).where(User.processor_id == processor_id,
                                                          User.status == "active")):
-        notify(user, kind, proposal_params(proposal), f"/proposals/{proposal.id}")
+        notify(user, kind, params, link)
 
 
 def unread_count(user_id: int) -> int:

@@ -42,9 +42,13 @@ class OrderInput:
 
 
 def terms_of(order: ContractOrder) -> PriceTerms:
-    t = order.terms or {}
+    return terms_from_json(order.term_type, order.terms or {})
+
+
+def terms_from_json(kind: str, t: dict) -> PriceTerms:
+    """Price terms as stored in JSON (an order's, or a contract's frozen ones); the engine validates them."""
     return PriceTerms(
-        order.term_type,
+        kind,
         prices={int(k): int(v) for k, v in t.get("prices", {}).items()},
         caps={int(k): int(v) for k, v in t.get("caps", {}).items()},
         margin_bp=int(t.get("margin_bp", 0)), share_bp=int(t.get("share_bp", 0)),

@@ -76,6 +76,15 @@ MESSAGES = {
     "contract_not_signable": _l("This contract can no longer be signed or withdrawn."),
     "member_consent_required": _l("Say how the member agreed (in person with a thumbprint, or by phone) and who witnessed it."),
     "already_signed": _l("This side has already signed this contract."),
+    "contract_not_amendable": _l("Only a contract signed by both sides and not yet finished can be changed."),
+    "amendment_pending": _l("A change to this contract is already waiting for signatures. Sign it or withdraw it first."),
+    # i18n: %(left)s is a number of kg
+    "amendment_over_supply": _l("This is more than is left of the farmer's harvest for this contract: at most %(left)s kg."),
+    "amendment_no_change": _l("Nothing was changed. Change the quantity, the dates or a price."),
+    "contract_not_in_force": _l("Only a contract signed by both sides and not yet finished can be cancelled this way."),
+    "cancellation_pending": _l("A request to cancel this contract is already waiting for an answer."),
+    "no_cancellation_request": _l("There is no request to cancel this contract."),
+    "own_cancellation_request": _l("Your side asked to cancel; the other side must answer."),
     "form_already_sent": _l("This form was already sent, and what it sent was saved once. Check the list."),
 }
 
@@ -110,6 +119,11 @@ ACTION_LABELS = {
     "accept_proposal": _l("accepted a proposal"),
     "decline_proposal": _l("declined a proposal"),
     "sign_contract": _l("signed a contract"),
+    "withdraw_contract": _l("withdrew a contract before both sides signed"),
+    "amend_contract": _l("proposed a change to a contract"),
+    "request_cancellation": _l("asked to cancel a contract"),
+    "agree_cancellation": _l("agreed to cancel a contract"),
+    "refuse_cancellation": _l("refused to cancel a contract"),
 }
 
 
