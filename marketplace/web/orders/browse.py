@@ -13,7 +13,7 @@ from marketplace.models import County, Grade, Product
 from marketplace.services import order_browse, order_preview, orders, supply
 from marketplace.web.access import roles
 from marketplace.web.orders import bp
-from marketplace.web.orders.export import csv_response
+from marketplace.web.downloads import csv_response
 from marketplace.web.orders.forms import ProductFilterForm
 from marketplace.web.orders.pages import order_page_context
 from marketplace.web.orders.routes import my_processor_id

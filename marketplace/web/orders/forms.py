@@ -16,7 +16,7 @@ from marketplace.i18n import local_name
 from marketplace.services.orders import OrderInput
 from marketplace.web.fields import NUMBER_KW
 from marketplace.web.forms import BaseForm
-from marketplace.web.orders.amounts import percent_field, yuan_field
+from marketplace.web.amounts import percent_field, yuan_field
 from marketplace.web.orders.labels import SHARE_LABELS
 from marketplace.web.terms_text import TERM_NAMES
 

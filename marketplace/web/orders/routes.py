@@ -19,7 +19,7 @@ from marketplace.web.access import roles
 from marketplace.web.fields import county_choices
 from marketplace.web.messages import apply_domain_error, message_for
 from marketplace.web.orders import bp
-from marketplace.web.orders.export import csv_response, percent, yuan
+from marketplace.web.downloads import csv_response, percent, yuan
 from marketplace.web.orders.forms import (
     ChooseProductForm, CloseForm, OrderFilterForm, PublishForm, initial_data, order_form_class,
 )

@@ -1,4 +1,4 @@
-"""CSV downloads of the orders area: a processor's orders, and expected supply."""
+"""CSV downloads, shared by every area: UTF-8 with a byte-order mark, safe from formula injection."""
 import csv
 import io
 from decimal import Decimal
