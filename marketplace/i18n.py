@@ -1,4 +1,5 @@
 """Locale selection, text direction and locale-aware formatting helpers."""
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -110,8 +111,11 @@ def fmt_mu(value) -> Markup:
 
 
 def fmt_date(value) -> Markup:
+    """A date (or an ISO date string, as frozen contract terms hold them) in the locale's medium format."""
     if value is None:
         return Markup("")
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     return ltr(format_date(value, "medium"))
 
 

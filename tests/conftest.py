@@ -366,7 +366,7 @@ def contract_of(app, db, create_farmer, create_coop, add_member, create_processo
     from marketplace.services.matching_runs import start_run
     from marketplace.services.proposals import decide
 
-    with app.app_context():
+    with app.app_context():  # not held during the test: each request pushes its own
         manager = create_coop()
         farmer = create_farmer(phone="+8613991008001")
         add_member(manager, farmer)
@@ -378,7 +378,8 @@ def contract_of(app, db, create_farmer, create_coop, add_member, create_processo
         decide(farmer, proposal, True, date.today())
         decide(buyer, proposal, True, date.today())
         contract = db.session.scalar(sa.select(Contract).where(Contract.proposal_id == proposal))
-        yield {"contract": contract, "farmer": farmer, "buyer": buyer, "manager": manager}
+        db.session.commit()
+    yield {"contract": contract, "farmer": farmer, "buyer": buyer, "manager": manager}
 
 
 def signing(**over):

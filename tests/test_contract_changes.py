@@ -15,6 +15,13 @@ from tests.conftest import signing
 TODAY = date.today()
 
 
+@pytest.fixture(autouse=True)
+def app_context(app):
+    """The services notify through the app's messenger."""
+    with app.app_context():
+        yield
+
+
 @pytest.fixture
 def active(db, contract_of):
     c = contract_of["contract"]

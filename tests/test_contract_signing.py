@@ -13,6 +13,13 @@ from tests.conftest import signing
 TODAY = date.today()
 
 
+@pytest.fixture(autouse=True)
+def app_context(app):
+    """The services notify through the app's messenger."""
+    with app.app_context():
+        yield
+
+
 def test_both_parties_sign_and_the_contract_becomes_active(db, contract_of):
     c = contract_of["contract"]
     first = sign_contract(contract_of["farmer"], c.id, signing())

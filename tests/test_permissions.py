@@ -68,7 +68,19 @@ def world(db, create_farmer, create_coop, create_processor, create_admin, add_me
         "product": products["seed"].id,
         "price": create_price(admin).id,
     }
+    contract = make_contract(db, proposal)
+    ids.update(contract=contract.id, fingerprint=contract.fingerprint)
     return users, ids
+
+
+def make_contract(db, proposal):
+    """An active contract from the world's proposal (its signatures are not needed to open its pages)."""
+    from marketplace.services.contracts import create_contract_draft
+
+    contract = create_contract_draft(proposal)
+    contract.status = "active"
+    db.session.commit()
+    return contract
 
 
 def make_proposal(db, admin, harvest, order):

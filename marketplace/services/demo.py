@@ -14,6 +14,7 @@ from marketplace.domain.identifiers import uscc_check_char
 from marketplace.extensions import db
 from marketplace.models import Cooperative, County, FarmerProfile, Membership, Processor, Township, User
 from marketplace.services.audit import record_action
+from marketplace.services.demo_contracts import load_demo_contracts
 from marketplace.services.demo_listings import load_demo_listings
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -109,4 +110,5 @@ def load_demo(today: date | None = None) -> list[tuple[str, str]]:
                         password_hash=password, locale="zh_Hans", processor=waiting))
     db.session.flush()
     load_demo_listings(admin, processor_users, today or date.today())
+    load_demo_contracts(admin, DEMO_PASSWORD, list(managers.values()), today or date.today())
     return demo_logins()

@@ -104,13 +104,14 @@ def execute_run(run_id: int, today: date):
     yield run
     by_harvest = {h.id: h for h in harvests}
     for a in result.allocations:
-        _propose(run, product, by_harvest[int(a.lot_id)], order_rows[int(a.order_id)], a.kg)
+        propose_pair(run, product, by_harvest[int(a.lot_id)], order_rows[int(a.order_id)], a.kg)
     run.status, run.phase, run.finished_at = "done", "done", utcnow()
     db.session.flush()
     yield run
 
 
-def _propose(run: MatchRun, product: Product, harvest: Harvest, order: ContractOrder, kg: int) -> Proposal:
+def propose_pair(run: MatchRun, product: Product, harvest: Harvest, order: ContractOrder, kg: int) -> Proposal:
+    """One proposal of the run: this much of the harvest to the order, at the order's price for its grade."""
     lat = harvest.lat if harvest.lat is not None else harvest.township.lat
     lon = harvest.lon if harvest.lon is not None else harvest.township.lon
     km = float(great_circle_km(lat, lon, order.collection_lat, order.collection_lon))

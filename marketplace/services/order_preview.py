@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from marketplace.domain.errors import DomainError
 from marketplace.domain.listings import suggest_kg
-from marketplace.domain.terms import MARKET_LINKED, SHARE_COOP, Delivery, preview, settle
+from marketplace.domain.terms import MARKET_LINKED, SHARE_COOP, Deductions, Delivery, PriceTerms, preview, settle
 from marketplace.extensions import db
 from marketplace.models import ContractOrder, Harvest, User
 from marketplace.services.orders import deductions_of, terms_of
@@ -84,8 +84,8 @@ def farmer_cases(farmer: User, order: ContractOrder) -> list[PreviewCase]:
             for h in harvests]
 
 
-def _table(order: ContractOrder, case: PreviewCase, latest: dict) -> PreviewTable:
-    terms, deductions = terms_of(order), deductions_of(order)
+def preview_table(terms: PriceTerms, deductions: Deductions, case: PreviewCase, latest: dict) -> PreviewTable:
+    """One case under these terms, over market prices from half to twice today's (`latest`: rank -> index entry)."""
     entry = latest.get(case.grade_rank)
     table = PreviewTable(case, market_today=entry.fen_per_kg if entry else None,
                          market_date=entry.on_date if entry else None)
@@ -119,7 +119,7 @@ def previews(order: ContractOrder, cases: list[PreviewCase], today: date) -> lis
     tables = []
     for case in cases:
         try:
-            tables.append(_table(order, case, latest))
+            tables.append(preview_table(terms_of(order), deductions_of(order), case, latest))
         except DomainError:
             # Terms the engine refuses (e.g. edited by hand in the database) show no table rather than a 500.
             tables.append(PreviewTable(case, note="not_computable"))

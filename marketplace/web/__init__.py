@@ -4,14 +4,14 @@
 def init_app(app):
     """Register every area's blueprint, the access check, error pages and shared template helpers."""
     from marketplace.web import (
-        access, admin, auth, catalog, coop, errors, harvests, main, matching, messages, notifications, orders, prices,
-        proposals,
+        access, admin, auth, catalog, contracts, coop, errors, harvests, main, matching, messages, notifications,
+        orders, prices, proposals,
     )
     from marketplace.web.harvests.choices import status_label as harvest_status
     from marketplace.web.orders.labels import status_label as order_status
 
     app.before_request(access.enforce_access)
-    for area in (main, auth, admin, coop, catalog, prices, harvests, orders, proposals, notifications,
+    for area in (main, auth, admin, coop, catalog, prices, harvests, orders, proposals, contracts, notifications,
                  matching):
         app.register_blueprint(area.bp)
     errors.init_app(app)
