@@ -11,10 +11,11 @@ from marketplace.translation_check import check_catalogs
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_demo_season_loads_and_its_logins_work(client, db, auth):
+def test_demo_season_loads_and_its_logins_work(app, client, db, auth):
     assert database_is_empty()
-    logins = load_demo()
-    db.session.commit()
+    with app.app_context():  # as `flask demo load` runs it; requests below push their own
+        logins = load_demo()
+        db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(Cooperative.id))) == 2
     assert db.session.scalar(sa.select(sa.func.count(Processor.id))) == 4  # three and one waiting
     farmers = db.session.scalar(sa.select(sa.func.count(User.id)).where(User.role == "farmer"))
@@ -34,6 +35,20 @@ def test_demo_season_loads_and_its_logins_work(client, db, auth):
     assert set(db.session.scalars(sa.select(ContractOrder.term_type))) == {
         "fixed", "floor_market", "floor_share", "rebate", "share_coop"}
     assert db.session.scalar(sa.select(sa.func.count(sa.distinct(PriceIndexEntry.product_id)))) == 2
+    # Contracts in every state, and one that waits for the Uyghur demo farmer's signature.
+    from marketplace.domain.contracts import CONTRACT_STATUSES
+    from marketplace.models import Contract, Signature
+
+    assert set(db.session.scalars(sa.select(Contract.status))) == set(CONTRACT_STATUSES)
+    ug_farmer = db.session.scalar(sa.select(User).where(User.phone == logins[-4][1]))
+    assert ug_farmer.locale == "ug"
+    waiting = db.session.scalar(sa.select(Contract).where(Contract.farmer_id == ug_farmer.id,
+                                                          Contract.status == "awaiting_signatures"))
+    assert {s.party for s in db.session.scalars(sa.select(Signature).where(Signature.contract_id == waiting.id))} \
+        == {"processor"}
+    auth.login(ug_farmer.phone, DEMO_PASSWORD)
+    page = client.get(f"/contracts/{waiting.id}?lang=ug")
+    assert page.status_code == 200 and 'name="sign"' in page.get_data(as_text=True)
 
 
 def test_catalogs_complete_no_fuzzy_placeholders_intact():
