@@ -274,7 +274,7 @@ def answer_cancel(contract_id):
 @bp.route("/contracts/<int:contract_id>/contract.pdf")
 @roles(*PARTIES)
 def contract_pdf(contract_id):
-    from marketplace.services.contract_pdf import contract_pdf as render_pdf
+    from marketplace.web.contracts.pdf import contract_pdf as render_pdf
 
     contract = contract_or_404(contract_id)
     data = render_pdf(contract, url_for("contracts.verify_fingerprint", fingerprint=contract.fingerprint,
