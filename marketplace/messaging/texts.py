@@ -29,6 +29,14 @@ TEXTS = {
     "contract_cancel_requested": _l("The other side asks to cancel contract %(number)s. Read the reason and answer."),
     # i18n: a notification: both sides agreed to cancel the contract
     "contract_cancelled": _l("Contract %(number)s was cancelled by agreement of both sides."),
+    # i18n: a notification to a farmer after the co-op weighed a delivery; %(kg)s is the settlement weight
+    "delivery_recorded": _l("Your delivery under contract %(number)s was weighed: %(kg)s kg counted. Check it and confirm it, or dispute it."),
+    # i18n: a notification to the co-op and the processor: the farmer disputes a weighing
+    "delivery_disputed": _l("The farmer disputes a delivery under contract %(number)s. Correct it or answer with a reason."),
+    # i18n: a notification to a farmer: a disputed weighing was corrected
+    "delivery_corrected": _l("Your disputed delivery under contract %(number)s was corrected: %(kg)s kg counted. Check it again."),
+    # i18n: a notification to a farmer: the dispute was answered without a correction
+    "dispute_rejected": _l("Your dispute of a delivery under contract %(number)s was answered without a correction. Read the reason."),
 }
 
 
