@@ -82,9 +82,9 @@ def find_contracts(manager: User, query: str, limit: int = 20) -> list[Contract]
     base = (sa.select(Contract).join(User, User.id == Contract.farmer_id)
             .where(Contract.farmer_id.in_(members), Contract.status.in_(IN_FORCE)))
     conditions = [User.name.contains(text, autoescape=True)]
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if digits and text.upper().lstrip("C-").strip().isdigit():
-        conditions.append(Contract.proposal_id == int(digits))
+    number = text.upper().removeprefix("C").lstrip("- ")
+    if number.isdigit() and len(number) <= 9:  # a contract number, C-000123 or 123
+        conditions.append(Contract.proposal_id == int(number))
     try:
         conditions.append(User.phone == normalise_mobile(text))
     except DomainError:
