@@ -42,6 +42,11 @@ class Delivery(Base):
     moisture_bp: Mapped[int] = mapped_column(Integer)
     impurity_bp: Mapped[int] = mapped_column(Integer)
     grade_id: Mapped[int] = mapped_column(ForeignKey("grade.id"))
+    #: The product's delivery spec as applied at the scale (an admin may change the product's later).
+    std_moisture_bp: Mapped[int] = mapped_column(Integer)
+    std_impurity_bp: Mapped[int] = mapped_column(Integer)
+    reject_moisture_bp: Mapped[int] = mapped_column(Integer)
+    reject_impurity_bp: Mapped[int] = mapped_column(Integer)
     net_grams: Mapped[int] = mapped_column(BigInteger)
     settlement_grams: Mapped[int] = mapped_column(BigInteger)
     outcome: Mapped[str] = mapped_column(String(10))

@@ -60,6 +60,14 @@ def product_of(contract: Contract) -> Product:
     return db.session.scalar(sa.select(Product).where(Product.code == contract.terms["product"]))
 
 
+def settlement_weight_of(delivery: Delivery) -> Weighing:
+    """The formula as it was applied, from the reading and the spec stored with the delivery."""
+    return settlement_weight(
+        Reading(delivery.gross_grams, delivery.tare_grams, delivery.moisture_bp, delivery.impurity_bp),
+        Spec(delivery.std_moisture_bp, delivery.std_impurity_bp, delivery.reject_moisture_bp,
+             delivery.reject_impurity_bp))
+
+
 def delivered_grams(contract: Contract) -> int:
     """Settlement grams accepted so far under every version of the contract."""
     return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Delivery.settlement_grams), 0))
@@ -102,7 +110,7 @@ def _warning(contract: Contract, data: DeliveryInput, weighing: Weighing) -> str
     return None
 
 
-def _check(contract: Contract, data: DeliveryInput, today: date) -> tuple[Grade, Weighing, str | None]:
+def _check(contract: Contract, data: DeliveryInput, today: date) -> tuple[Grade, Weighing, str | None, Spec]:
     product = product_of(contract)
     grade = db.session.get(Grade, data.grade_id)
     if grade is None or product is None or grade.product_id != product.id:
@@ -111,22 +119,24 @@ def _check(contract: Contract, data: DeliveryInput, today: date) -> tuple[Grade,
         raise DomainError("grader_required", field="graded_by")
     if data.delivered_on > today:
         raise DomainError("delivery_in_future", field="delivered_on")
-    weighing = settlement_weight(Reading(data.gross_grams, data.tare_grams, data.moisture_bp, data.impurity_bp),
-                                 spec_of(product))
+    spec = spec_of(product)
+    weighing = settlement_weight(Reading(data.gross_grams, data.tare_grams, data.moisture_bp, data.impurity_bp), spec)
     warning = _warning(contract, data, weighing)
     if warning and not data.confirm_warning:
         raise DomainError(f"{warning}_confirm", field="confirm_warning")
-    return grade, weighing, warning
+    return grade, weighing, warning, spec
 
 
-def _new_record(contract: Contract, actor: User, cooperative_id: int, data: DeliveryInput, grade: Grade,
-                weighing: Weighing, warning: str | None, corrects: Delivery | None = None) -> Delivery:
+def _new_record(contract: Contract, actor: User, cooperative_id: int, data: DeliveryInput, checked: tuple,
+                corrects: Delivery | None = None) -> Delivery:
+    grade, weighing, warning, spec = checked
     delivery = Delivery(
         contract_id=contract.id, proposal_id=contract.proposal_id, farmer_id=contract.farmer_id,
         processor_id=contract.processor_id, cooperative_id=cooperative_id, recorded_by_id=actor.id,
         graded_by=data.graded_by.strip()[:80], delivered_on=data.delivered_on, gross_grams=data.gross_grams,
         tare_grams=data.tare_grams, moisture_bp=data.moisture_bp, impurity_bp=data.impurity_bp, grade_id=grade.id,
-        net_grams=weighing.net_grams, settlement_grams=weighing.settlement_grams,
+        std_moisture_bp=spec.std_moisture_bp, std_impurity_bp=spec.std_impurity_bp,
+        reject_moisture_bp=spec.reject_moisture_bp, reject_impurity_bp=spec.reject_impurity_bp, net_grams=weighing.net_grams, settlement_grams=weighing.settlement_grams,
         outcome="accepted" if weighing.accepted else "rejected", rejected_reason=weighing.rejected,
         remarks=data.remarks.strip()[:300] or None, state="awaiting_farmer", confirmed_warning=warning,
         corrects_id=corrects.id if corrects else None, scan_count=0,
@@ -157,8 +167,7 @@ def record_delivery(manager: User, contract_id: int, data: DeliveryInput, today:
         raise DomainError("not_yours")
     if contract.status not in IN_FORCE:
         raise DomainError("delivery_contract_not_in_force")
-    grade, weighing, warning = _check(contract, data, today)
-    delivery = _new_record(contract, manager, manager.cooperative_id, data, grade, weighing, warning)
+    delivery = _new_record(contract, manager, manager.cooperative_id, data, _check(contract, data, today))
     db.session.flush()
     _advance_contract(contract)
     farmer = db.session.get(User, contract.farmer_id)
@@ -257,8 +266,8 @@ def correct_delivery(actor: User, delivery_id: int, data: DeliveryInput, today: 
     old.state, old.resolved_by_id, old.resolved_at = "superseded", actor.id, utcnow()
     old.resolution_reason = "corrected"
     db.session.flush()  # the old weight no longer counts when the new one is checked
-    grade, weighing, warning = _check(current, DeliveryInput(**{**data.__dict__, "confirm_warning": True}), today)
-    new = _new_record(current, actor, old.cooperative_id, data, grade, weighing, warning, corrects=old)
+    checked = _check(current, DeliveryInput(**{**data.__dict__, "confirm_warning": True}), today)
+    new = _new_record(current, actor, old.cooperative_id, data, checked, corrects=old)
     if current.status in IN_FORCE:
         _advance_contract(current)
     record_action(actor, "correct_delivery", detail=f"delivery:{old.id} -> {new.id}")

@@ -85,6 +85,17 @@ MESSAGES = {
     "cancellation_pending": _l("A request to cancel this contract is already waiting for an answer."),
     "no_cancellation_request": _l("There is no request to cancel this contract."),
     "own_cancellation_request": _l("Your side asked to cancel; the other side must answer."),
+    "gross_out_of_range": _l("Give the gross weight in kg: more than zero and at most 100,000 kg."),
+    "tare_negative": _l("The tare cannot be negative."),
+    "tare_not_below_gross": _l("The tare must be less than the gross weight."),
+    "spec_out_of_range": _l("The product's delivery standard is not valid. Ask the market office to check it."),
+    "grader_required": _l("Say who graded the delivery."),
+    "delivery_in_future": _l("The delivery date cannot be in the future."),
+    "delivery_contract_not_in_force": _l("Deliveries can only be recorded against a contract signed by both sides and in force."),
+    "outside_window_confirm": _l("This delivery date is outside the contract's delivery window. Tick the box to record it anyway."),
+    "above_remaining_confirm": _l("This is more than is left of the contract (beyond the allowed 10 %). Tick the box to record it anyway."),
+    "delivery_already_answered": _l("This delivery has already been confirmed or disputed."),
+    "delivery_not_disputed": _l("Only a disputed delivery can be corrected or answered."),
     "form_already_sent": _l("This form was already sent, and what it sent was saved once. Check the list."),
 }
 
@@ -124,6 +135,11 @@ ACTION_LABELS = {
     "request_cancellation": _l("asked to cancel a contract"),
     "agree_cancellation": _l("agreed to cancel a contract"),
     "refuse_cancellation": _l("refused to cancel a contract"),
+    "record_delivery": _l("recorded a delivery"),
+    "confirm_delivery": _l("confirmed a delivery"),
+    "dispute_delivery": _l("disputed a delivery"),
+    "correct_delivery": _l("corrected a disputed delivery"),
+    "reject_dispute": _l("answered a dispute without a correction"),
 }
 
 

@@ -14,6 +14,8 @@ from marketplace.extensions import db
 from marketplace.i18n import local_name
 from marketplace.models import Contract
 from marketplace.services import contract_views as views
+from marketplace.services.deliveries import delivered_grams
+from marketplace.services.delivery_views import deliveries_of
 from marketplace.services.contract_changes import (
     AmendmentInput, amend_contract, answer_cancellation, pending_amendment, request_cancellation, supply_left,
 )
@@ -24,6 +26,8 @@ from marketplace.web.contracts.forms import (
     AmendForm, CancelAnswerForm, CancelRequestForm, FilterForm, SignForm, VerifyForm, WithdrawForm, amend_form_class,
 )
 from marketplace.web.contracts.labels import CONSENT_LABELS, PARTY_LABELS, STATUS_LABELS, status_label
+from marketplace.web.deliveries.labels import state_label as delivery_state_label
+from marketplace.web.deliveries.labels import weight
 from marketplace.web.downloads import csv_response, percent, yuan
 from marketplace.web.messages import apply_domain_error, message_for
 from marketplace.web.orders.forms import price_label
@@ -40,6 +44,7 @@ CSV_LIMIT = 10_000
 @bp.context_processor
 def helpers():
     return {"contract_status": status_label, "party_label": lambda p: str(PARTY_LABELS.get(p, p)),
+            "delivery_state": delivery_state_label, "weight": weight,
             "consent_label": lambda m: str(CONSENT_LABELS.get(m, m)), "term_names": TERM_NAMES}
 
 
@@ -118,6 +123,7 @@ def page_context(contract: Contract) -> dict:
         "can_withdraw": contract.status in SIGNABLE and party is not None,
         "can_change": contract.status in IN_FORCE and party is not None,
         "for_member": current_user.role == "coop_manager",
+        "delivered": delivered_grams(contract), "deliveries": deliveries_of(contract),
     }
 
 
