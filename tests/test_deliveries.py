@@ -185,3 +185,13 @@ def test_trace_counts_checks_and_refuses_forgeries(db, in_force):
         trace(forged)
     assert err.value.reason == "forged"
     assert trace(lotcodes.issue(svc.lot_key(), 999_999)) is None  # genuine shape, never issued
+
+
+def test_the_close_windows_command(app, db, in_force):
+    record(in_force)
+    _start, end = svc.window_of(in_force["contract"])
+    result = app.test_cli_runner().invoke(args=["contracts", "close-windows", "--today",
+                                                (end + timedelta(days=1)).isoformat()])
+    assert result.exit_code == 0 and "delivered short: 1" in result.output
+    db.session.refresh(in_force["contract"])
+    assert in_force["contract"].status == "short_delivered"

@@ -46,6 +46,11 @@ def test_demo_season_loads_and_its_logins_work(app, client, db, auth):
                                                           Contract.status == "awaiting_signatures"))
     assert {s.party for s in db.session.scalars(sa.select(Signature).where(Signature.contract_id == waiting.id))} \
         == {"processor"}
+    from marketplace.models import Delivery
+
+    assert db.session.scalar(sa.select(sa.func.count(Delivery.id)).where(Delivery.outcome == "rejected")) >= 1
+    assert db.session.scalar(sa.select(sa.func.count(Delivery.id)).where(Delivery.state == "disputed")) >= 1
+    assert db.session.scalar(sa.select(sa.func.count(Delivery.id)).where(Delivery.corrects_id.is_not(None))) >= 1
     auth.login(ug_farmer.phone, DEMO_PASSWORD)
     page = client.get(f"/contracts/{waiting.id}?lang=ug")
     assert page.status_code == 200 and 'name="sign"' in page.get_data(as_text=True)

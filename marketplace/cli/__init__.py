@@ -2,9 +2,10 @@
 
 
 def init_app(app):
+    from marketplace.cli.contracts import contracts
     from marketplace.cli.demo import demo
     from marketplace.cli.match import match
     from marketplace.cli.translate import translate
 
-    for group in (translate, demo, match):
+    for group in (translate, demo, match, contracts):
         app.cli.add_command(group)

@@ -1,4 +1,5 @@
-"""Demo contracts: a matching run per product, then contracts in every state from the proposals both sides accept.
+"""Demo contracts: a matching run per product, then contracts in every state from the proposals both sides accept,
+with deliveries (confirmed, disputed, corrected and rejected ones) for those under way or finished.
 
 The first Uyghur-speaking demo farmer (+86 139 0990 0001) finds a contract the
 processor has signed and that waits for their own signature; the other demo
@@ -17,6 +18,9 @@ from marketplace.services.contract_changes import (
     AmendmentInput, amend_contract, answer_cancellation, request_cancellation,
 )
 from marketplace.services.contracts import SigningInput, sign_contract, withdraw_contract
+from marketplace.services.deliveries import (
+    DeliveryInput, confirm_delivery, correct_delivery, dispute_delivery, product_of, record_delivery, spec_of,
+)
 from marketplace.services.demo_listings import _products, demo_season
 from marketplace.services.matching_runs import propose_pair, start_run
 from marketplace.services.proposals import decide
@@ -116,10 +120,58 @@ def _play(cast: Cast, contract: Contract, plan: str, today: date) -> None:
             request_cancellation(farmer_side, contract.id, "冰雹毁了大半块地，无法按约交货")
             answer_cancellation(buyer, contract.id, True)
         elif plan in ("in_delivery", "fulfilled", "short_delivered", "breached"):
-            contract.status = contract_transition(contract.status, "in_delivery")
-            if plan != "in_delivery":
-                contract.status = contract_transition(contract.status, plan)
+            _deliver(cast, contract, plan)
     db.session.flush()
+
+
+def _manager_of(cast: Cast, farmer_id: int) -> User:
+    coop_id = db.session.scalar(sa.select(Membership.cooperative_id).where(Membership.farmer_id == farmer_id))
+    return cast.managers[coop_id]
+
+
+def _weigh(manager: User, contract: Contract, day: date, kg: int, over_bp: int = 0, reject: bool = False):
+    """A weighing of `kg` settlement kg at the standard (or `over_bp` above it, or too wet to accept)."""
+    spec = spec_of(product_of(contract))
+    moisture = spec.reject_moisture_bp + 100 if reject else spec.std_moisture_bp + over_bp
+    net = kg * 1000
+    if over_bp and not reject:  # weigh a little more so that the deduction leaves about `kg`
+        net = net * (10_000 - spec.std_moisture_bp) // (10_000 - moisture)
+    grade_id = db.session.get(Harvest, contract.harvest_id).grade_id
+    data = DeliveryInput(gross_grams=net + 2_000, tare_grams=2_000, moisture_bp=moisture,
+                         impurity_bp=max(spec.std_impurity_bp - 100, 0), grade_id=grade_id,
+                         graded_by="质检员 古丽巴哈尔", delivered_on=day, confirm_warning=True)
+    return record_delivery(manager, contract.id, data, day)
+
+
+def _deliver(cast: Cast, contract: Contract, plan: str) -> None:
+    """Deliveries in the window: confirmed, disputed, corrected and rejected ones, as a season has them."""
+    manager = _manager_of(cast, contract.farmer_id)
+    farmer_side = _farmer_side(cast, db.session.get(User, contract.farmer_id))
+    start, _end = _window(contract)
+    if plan == "in_delivery":
+        first = _weigh(manager, contract, start + timedelta(days=2), contract.kg * 2 // 5)
+        confirm_delivery(farmer_side, first.id)
+        second = _weigh(manager, contract, start + timedelta(days=6), max(contract.kg // 5, 1), over_bp=300)
+        dispute_delivery(farmer_side, second.id, "水分测得偏高，晒干后才送来的")
+    elif plan == "fulfilled":
+        first = _weigh(manager, contract, start + timedelta(days=1), contract.kg * 3 // 5)
+        confirm_delivery(farmer_side, first.id)
+        rest = contract.kg - first.settlement_grams // 1000
+        second = _weigh(manager, contract, start + timedelta(days=5), rest, over_bp=400)
+        dispute_delivery(farmer_side, second.id, "等级和水分都测错了，请复检")
+        corrected = correct_delivery(_buyer(contract), second.id, DeliveryInput(
+            gross_grams=rest * 1000 + 2_500, tare_grams=2_000, moisture_bp=second.std_moisture_bp,
+            impurity_bp=second.impurity_bp, grade_id=second.grade_id, graded_by="复检 马师傅",
+            delivered_on=second.delivered_on, remarks="复检后水分合格"), second.delivered_on)
+        confirm_delivery(farmer_side, corrected.id)
+    elif plan == "short_delivered":
+        first = _weigh(manager, contract, start + timedelta(days=3), contract.kg // 2)
+        confirm_delivery(farmer_side, first.id)
+        contract.status = contract_transition(contract.status, "short_delivered")  # the window ran out
+    elif plan == "breached":
+        rejected = _weigh(manager, contract, start + timedelta(days=4), contract.kg // 3, reject=True)
+        confirm_delivery(farmer_side, rejected.id)
+        contract.status = contract_transition(contract.status, "breached")
 
 
 def load_demo_contracts(admin: User, password: str, managers: list[User], today: date) -> int:
