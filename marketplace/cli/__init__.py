@@ -4,8 +4,9 @@
 def init_app(app):
     from marketplace.cli.contracts import contracts
     from marketplace.cli.demo import demo
+    from marketplace.cli.ledger import ledger
     from marketplace.cli.match import match
     from marketplace.cli.translate import translate
 
-    for group in (translate, demo, match, contracts):
+    for group in (translate, demo, match, contracts, ledger):
         app.cli.add_command(group)

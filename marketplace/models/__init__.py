@@ -3,6 +3,7 @@ from marketplace.models.audit import ActionRecord
 from marketplace.models.base import Base
 from marketplace.models.contract import Contract
 from marketplace.models.delivery import Delivery
+from marketplace.models.ledger import JournalEntry, LedgerAccount, Posting
 from marketplace.models.listing import ContractOrder, Harvest
 from marketplace.models.matching import MatchRun, Notification, Proposal
 from marketplace.models.organisation import Cooperative, Membership, Processor
@@ -14,6 +15,6 @@ from marketplace.models.submission import UsedFormToken
 from marketplace.models.user import FarmerProfile, User
 
 __all__ = [
-    "ActionRecord", "Base", "Contract", "ContractOrder", "Delivery", "Cooperative", "County", "FarmerProfile", "Grade", "Harvest",
+    "ActionRecord", "Base", "Contract", "ContractOrder", "Delivery", "Cooperative", "County", "FarmerProfile", "Grade", "Harvest", "JournalEntry", "LedgerAccount", "Posting",
     "MatchRun", "Membership", "Notification", "PriceIndexEntry", "Proposal", "Signature", "Processor", "Product", "Township", "UsedFormToken", "User",
 ]

@@ -1,0 +1,148 @@
+"""The ledger's one write path: `post` (idempotent by key), `reverse`, and `check_ledger` over the database.
+
+Every movement of money is one balanced entry posted here. Accounts are locked
+in id order (FOR UPDATE on PostgreSQL) before their cached balances move, so
+two entries on the same accounts never interleave; a second request with the
+same key waits on the unique key and then returns the first entry.
+"""
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.domain.errors import DomainError
+from marketplace.domain.ledger import KINDS, AccountRef, Leg, check_legs, digest, merged, natural, reversed_legs
+from marketplace.extensions import db
+from marketplace.models import JournalEntry, LedgerAccount, Posting, User
+
+
+def _owner(ref: AccountRef) -> int:
+    return ref.owner_id or 0
+
+
+def account_for(ref: AccountRef, lock: bool = False) -> LedgerAccount:
+    """The account row, made on first use (a concurrent maker wins on the unique (kind, owner))."""
+    query = sa.select(LedgerAccount).where(LedgerAccount.kind == ref.kind, LedgerAccount.owner_id == _owner(ref))
+    account = db.session.scalar(query.with_for_update() if lock else query)
+    if account is not None:
+        return account
+    try:
+        with db.session.begin_nested():
+            account = LedgerAccount(kind=ref.kind, owner_id=_owner(ref), balance_fen=0)
+            db.session.add(account)
+    except IntegrityError:
+        account = db.session.scalar(query.with_for_update() if lock else query)
+    return account
+
+
+def balance(ref: AccountRef) -> int:
+    """The account's natural balance (on its normal side), in fen; 0 for an account never used."""
+    raw = db.session.scalar(sa.select(LedgerAccount.balance_fen).where(
+        LedgerAccount.kind == ref.kind, LedgerAccount.owner_id == _owner(ref)))
+    return natural(ref.kind, raw or 0)
+
+
+def _existing(key: str, payload_digest: str) -> JournalEntry | None:
+    entry = db.session.scalar(sa.select(JournalEntry).where(JournalEntry.key == key))
+    if entry is not None and entry.digest != payload_digest:
+        raise DomainError("ledger_key_reused")
+    return entry
+
+
+def post(key: str, kind: str, legs: list[Leg], memo: str = "", actor: User | None = None,
+         reverses: JournalEntry | None = None) -> JournalEntry:
+    """Post one balanced entry under `key`; the same key and payload again returns the first entry."""
+    if not key or len(key) > 120:
+        raise DomainError("ledger_bad_key")
+    check_legs(legs)
+    legs = merged(legs)
+    check_legs(legs)
+    payload_digest = digest(kind, memo[:200], legs)
+    entry = _existing(key, payload_digest)
+    if entry is not None:
+        return entry
+    accounts = {}
+    for leg in sorted(legs, key=lambda leg: leg.account):
+        accounts[leg.account] = account_for(leg.account)
+    # Lock in id order, then move the balances; refuse what would take a floored account below zero.
+    locked = {a.id: a for a in db.session.scalars(
+        sa.select(LedgerAccount).where(LedgerAccount.id.in_([a.id for a in accounts.values()]))
+        .order_by(LedgerAccount.id).with_for_update().execution_options(populate_existing=True))}
+    for leg in legs:
+        account = locked[accounts[leg.account].id]
+        after = account.balance_fen + leg.amount_fen
+        if KINDS[account.kind].floored and natural(account.kind, after) < 0:
+            raise DomainError("ledger_would_go_negative", account=account.kind)
+    try:
+        with db.session.begin_nested():
+            entry = JournalEntry(key=key, kind=kind, memo=memo[:200], digest=payload_digest,
+                                 reverses_id=reverses.id if reverses else None,
+                                 created_by_id=actor.id if actor else None)
+            db.session.add(entry)
+            db.session.flush()
+            db.session.add_all([Posting(entry_id=entry.id, account_id=accounts[leg.account].id,
+                                        amount_fen=leg.amount_fen) for leg in legs])
+            for leg in legs:
+                locked[accounts[leg.account].id].balance_fen += leg.amount_fen
+            db.session.flush()
+    except IntegrityError:
+        # The same key was posted meanwhile: return that entry if it is the same payload.
+        entry = _existing(key, payload_digest)
+        if entry is None:
+            raise
+        db.session.expire_all()
+    return entry
+
+
+def legs_of(entry: JournalEntry) -> list[Leg]:
+    return [Leg(AccountRef(p.account.kind, p.account.owner_id or None), p.amount_fen) for p in entry.postings]
+
+
+def reverse(entry: JournalEntry, key: str, memo: str = "", actor: User | None = None) -> JournalEntry:
+    """A correction: the same legs with the signs turned, pointing at the entry it reverses (once)."""
+    already = db.session.scalar(sa.select(JournalEntry).where(JournalEntry.reverses_id == entry.id))
+    if already is not None and already.key != key:
+        raise DomainError("ledger_already_reversed")
+    return post(key, "reversal", reversed_legs(legs_of(entry)), memo or f"reverses {entry.key}"[:200],
+                actor=actor, reverses=entry)
+
+
+@dataclass(frozen=True)
+class LedgerReport:
+    entries: int
+    postings: int
+    accounts: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_ledger(limit: int = 50) -> LedgerReport:
+    """Every entry balances; cached balances equal the postings; no floored account below zero."""
+    problems = []
+    unbalanced = db.session.execute(
+        sa.select(Posting.entry_id, sa.func.sum(Posting.amount_fen)).group_by(Posting.entry_id)
+        .having(sa.func.sum(Posting.amount_fen) != 0).limit(limit)).all()
+    problems += [f"entry {entry_id} does not balance: {total} fen" for entry_id, total in unbalanced]
+    lonely = db.session.scalars(
+        sa.select(JournalEntry.id).outerjoin(Posting, Posting.entry_id == JournalEntry.id)
+        .group_by(JournalEntry.id).having(sa.func.count(Posting.id) < 2).limit(limit)).all()
+    problems += [f"entry {entry_id} has fewer than two postings" for entry_id in lonely]
+    sums = (sa.select(Posting.account_id, sa.func.sum(Posting.amount_fen).label("total"))
+            .group_by(Posting.account_id).subquery())
+    drift = db.session.execute(
+        sa.select(LedgerAccount.id, LedgerAccount.kind, LedgerAccount.balance_fen, sa.func.coalesce(sums.c.total, 0))
+        .outerjoin(sums, sums.c.account_id == LedgerAccount.id)
+        .where(LedgerAccount.balance_fen != sa.func.coalesce(sums.c.total, 0)).limit(limit)).all()
+    problems += [f"account {aid} ({kind}) caches {cached} fen but its postings sum to {total}"
+                 for aid, kind, cached, total in drift]
+    floored = [kind for kind, spec in KINDS.items() if spec.floored]
+    for account_id, kind, raw in db.session.execute(
+            sa.select(LedgerAccount.id, LedgerAccount.kind, LedgerAccount.balance_fen)
+            .where(LedgerAccount.kind.in_(floored))):
+        if natural(kind, raw) < 0:
+            problems.append(f"account {account_id} ({kind}) is below zero: {natural(kind, raw)} fen")
+    count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
+    return LedgerReport(count(JournalEntry), count(Posting), count(LedgerAccount), problems)
