@@ -96,6 +96,14 @@ MESSAGES = {
     "above_remaining_confirm": _l("This is more than is left of the contract (beyond the allowed 10 %). Tick the box to record it anyway."),
     "delivery_already_answered": _l("This delivery has already been confirmed or disputed."),
     "delivery_not_disputed": _l("Only a disputed delivery can be corrected or answered."),
+    "advance_contract_not_in_force": _l("Advances can only be recorded under a contract signed by both sides and in force."),
+    "advance_kind_unknown": _l("Choose seed, fertiliser or cash."),
+    "advance_out_of_range": _l("Give an amount above zero and at most 1,000,000 yuan."),
+    "advance_in_future": _l("The date an advance was given cannot be in the future."),
+    # i18n: %(count)s is a number of deliveries
+    "settlement_dispute_open": _l("This cannot be settled yet: %(count)s delivery is disputed and not yet answered. Correct it or answer the dispute first."),
+    "ledger_would_go_negative": _l("This is more than is owed, so it cannot be paid or recovered."),
+    "ledger_key_reused": _l("This was already recorded with other amounts. Reload the page and check."),
     "form_already_sent": _l("This form was already sent, and what it sent was saved once. Check the list."),
 }
 
@@ -140,6 +148,8 @@ ACTION_LABELS = {
     "dispute_delivery": _l("disputed a delivery"),
     "correct_delivery": _l("corrected a disputed delivery"),
     "reject_dispute": _l("answered a dispute without a correction"),
+    "record_advance": _l("recorded an advance"),
+    "post_settlement": _l("posted a settlement"),
 }
 
 

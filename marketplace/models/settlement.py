@@ -1,0 +1,103 @@
+"""Advances under a contract, settlement runs and their lines (one per delivery, ever), and processor invoices."""
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.models.base import Base, utcnow
+from marketplace.models.delivery import Delivery
+
+
+class Advance(Base):
+    """Seed, fertiliser or cash a processor advanced to a farmer under a contract, to recover at settlement."""
+
+    __tablename__ = "advance"
+    __table_args__ = (
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+        CheckConstraint("kind IN ('seed', 'fertiliser', 'cash')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    #: The contract number's key: advances are recovered under every version of the contract.
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    farmer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    given_on: Mapped[date]
+    note: Mapped[str | None] = mapped_column(String(200))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SettlementRun(Base):
+    __tablename__ = "settlement_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
+    #: One contract (its number's key), or every delivered contract of a period.
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"))
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    posted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    posted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lines: Mapped[list["SettlementLine"]] = relationship(back_populates="run", order_by="SettlementLine.id")
+
+
+class SettlementLine(Base):
+    """One delivery turned into money; a delivery is settled once (unique), so a re-run posts nothing new."""
+
+    __tablename__ = "settlement_line"
+    __table_args__ = (
+        CheckConstraint("gross_fen = coop_fee_fen + risk_levy_fen + advances_recovered_fen + net_fen",
+                        name="parts_add_up"),
+        CheckConstraint("net_fen >= 0", name="net_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("settlement_run.id"), index=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("delivery.id"), unique=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    farmer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
+    price_fen_per_kg: Mapped[int | None] = mapped_column(BigInteger)
+    market_fen_per_kg: Mapped[int | None] = mapped_column(BigInteger)
+    gross_fen: Mapped[int] = mapped_column(BigInteger)
+    coop_fee_fen: Mapped[int] = mapped_column(BigInteger)
+    risk_levy_fen: Mapped[int] = mapped_column(BigInteger)
+    advances_recovered_fen: Mapped[int] = mapped_column(BigInteger)
+    net_fen: Mapped[int] = mapped_column(BigInteger)
+    #: The terms engine's formula lines, so the statement shows why.
+    lines: Mapped[list] = mapped_column(JSON)
+    #: None only when the delivery came to nothing (a share-cooperation delivery after the base was paid).
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"), unique=True)
+
+    run: Mapped[SettlementRun] = relationship(back_populates="lines")
+    delivery: Mapped[Delivery] = relationship()
+
+
+class Invoice(Base):
+    """What a processor owes for one settlement run: the gross of its lines less the advances it gave."""
+
+    __tablename__ = "invoice"
+    __table_args__ = (
+        CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
+        CheckConstraint("paid_fen >= 0", name="paid_not_negative"),
+        CheckConstraint("status IN ('open', 'paid')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("settlement_run.id"), index=True)
+    processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    paid_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def number(self) -> str:
+        return f"INV-{self.id:06d}"

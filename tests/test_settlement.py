@@ -1,0 +1,124 @@
+"""Advances and settlement: worked examples through the ledger; a dispute blocks; a re-run posts nothing new."""
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from marketplace.domain.errors import DomainError
+from marketplace.domain.ledger import AccountRef
+from marketplace.models import Grade, Invoice, JournalEntry, SettlementLine
+from marketplace.services import deliveries as weighing
+from marketplace.services import ledger
+from marketplace.services.contracts import sign_contract
+from marketplace.services.settlement import (
+    Scope, outstanding_advances, plan, post_settlement, record_advance,
+)
+from tests.conftest import signing
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def in_force(db, contract_of):
+    """The seed contract (fixed price: grade 1 at 6.50 yuan/kg, co-op fee 2 %, levy 1 %), signed by both."""
+    c = contract_of["contract"]
+    sign_contract(contract_of["farmer"], c.id, signing())
+    sign_contract(contract_of["buyer"], c.id, signing())
+    start, _end = weighing.window_of(c)
+    grades = {g.rank: g for g in db.session.scalars(sa.select(Grade).where(Grade.product_id == c.order.product_id))}
+    return {**contract_of, "day": start + timedelta(days=1), "grades": grades}
+
+
+def weigh(ctx, kg, rank=1, **over):
+    data = {"gross_grams": kg * 1000 + 10_000, "tare_grams": 10_000, "moisture_bp": 800, "impurity_bp": 300,
+            "grade_id": ctx["grades"][rank].id, "graded_by": "质检员", "delivered_on": ctx["day"]}
+    data.update(over)
+    return weighing.record_delivery(ctx["manager"], ctx["contract"].id, weighing.DeliveryInput(**data), ctx["day"])
+
+
+def test_fixed_price_worked_example_with_an_advance(db, in_force):
+    c, m = in_force["contract"], in_force["manager"]
+    assert c.terms["price_terms"]["prices"]["1"] == 650
+    record_advance(m, c.id, "seed", 30_000, in_force["day"] - timedelta(days=90), in_force["day"])
+    weigh(in_force, 300)
+    preview = plan(m, Scope(proposal_id=c.proposal_id))
+    (line,) = preview.lines
+    p = line.payout
+    # 300 kg × 6.50 = 1,950.00; fee 2 % = 39.00; levy 1 % = 19.50; advance 300.00 recovered; net 1,591.50
+    assert (p.gross_fen, p.coop_fee_fen, p.risk_levy_fen, p.advances_recovered_fen, p.net_fen) == (
+        195_000, 3_900, 1_950, 30_000, 159_150)
+    assert db.session.scalar(sa.select(sa.func.count(SettlementLine.id))) == 0  # a preview writes nothing
+    run = post_settlement(m, Scope(proposal_id=c.proposal_id))
+    assert len(run.lines) == 1
+    assert ledger.balance(AccountRef("farmer_payable", c.farmer_id)) == 159_150
+    assert ledger.balance(AccountRef("processor_payable", c.processor_id)) == 195_000 - 30_000
+    assert outstanding_advances(c.proposal_id) == 0
+    invoice = db.session.scalar(sa.select(Invoice).where(Invoice.run_id == run.id))
+    assert invoice.amount_fen == 165_000 and invoice.status == "open"
+    assert ledger.check_ledger().ok
+
+
+def test_a_rerun_posts_nothing_new(db, in_force):
+    c, m = in_force["contract"], in_force["manager"]
+    weigh(in_force, 100)
+    assert post_settlement(m, Scope(proposal_id=c.proposal_id)) is not None
+    entries = db.session.scalar(sa.select(sa.func.count(JournalEntry.id)))
+    assert post_settlement(m, Scope(proposal_id=c.proposal_id)) is None
+    assert db.session.scalar(sa.select(sa.func.count(JournalEntry.id))) == entries
+    weigh(in_force, 50)  # a later delivery is settled on its own
+    run = post_settlement(m, Scope(start=in_force["day"], end=in_force["day"]))
+    assert len(run.lines) == 1 and run.lines[0].gross_fen == 50 * 650
+
+
+def test_an_advance_larger_than_a_delivery_is_carried_over(db, in_force):
+    c, m = in_force["contract"], in_force["manager"]
+    record_advance(m, c.id, "fertiliser", 100_000, in_force["day"], in_force["day"])
+    weigh(in_force, 100)  # gross 650.00, fee 13.00, levy 6.50: 630.50 can be recovered
+    run = post_settlement(m, Scope(proposal_id=c.proposal_id))
+    assert run.lines[0].advances_recovered_fen == 63_050 and run.lines[0].net_fen == 0
+    assert outstanding_advances(c.proposal_id) == 100_000 - 63_050
+
+
+def test_an_undecided_dispute_blocks_settlement(db, in_force):
+    c, m = in_force["contract"], in_force["manager"]
+    d = weigh(in_force, 100)
+    weighing.dispute_delivery(in_force["farmer"], d.id, "秤不准")
+    with pytest.raises(DomainError) as err:
+        plan(m, Scope(proposal_id=c.proposal_id))
+    assert err.value.code == "settlement_dispute_open"
+    weighing.reject_dispute(m, d.id, "复检无误")
+    assert len(plan(m, Scope(proposal_id=c.proposal_id)).lines) == 1
+
+
+def test_rejected_lots_settle_nothing_and_strangers_cannot_settle(db, in_force, create_coop):
+    c = in_force["contract"]
+    weigh(in_force, 100, moisture_bp=2000)
+    assert plan(in_force["manager"], Scope(proposal_id=c.proposal_id)).lines == []
+    with pytest.raises(DomainError) as err:
+        plan(create_coop(), Scope(proposal_id=c.proposal_id))
+    assert err.value.code == "not_yours"
+    with pytest.raises(DomainError) as err:
+        plan(in_force["farmer"], Scope(proposal_id=c.proposal_id))
+    assert err.value.code == "not_yours"
+
+
+@pytest.mark.parametrize("kind, amount, code", [
+    ("seed", 0, "advance_out_of_range"), ("seed", -5, "advance_out_of_range"),
+    ("tractor", 100, "advance_kind_unknown"), ("cash", 10 ** 12, "advance_out_of_range"),
+])
+def test_bad_advances_are_refused(db, in_force, kind, amount, code):
+    with pytest.raises(DomainError) as err:
+        record_advance(in_force["manager"], in_force["contract"].id, kind, amount, in_force["day"], in_force["day"])
+    assert err.value.code == code
+    assert outstanding_advances(in_force["contract"].proposal_id) == 0
+
+
+def test_an_advance_is_recorded_once_per_key(db, in_force):
+    c, m = in_force["contract"], in_force["manager"]
+    first = record_advance(m, c.id, "cash", 5_000, in_force["day"], in_force["day"], key="form-abc")
+    again = record_advance(m, c.id, "cash", 5_000, in_force["day"], in_force["day"], key="form-abc")
+    assert first.id == again.id and outstanding_advances(c.proposal_id) == 5_000
