@@ -101,7 +101,7 @@ MESSAGES = {
     "advance_out_of_range": _l("Give an amount above zero and at most 1,000,000 yuan."),
     "advance_in_future": _l("The date an advance was given cannot be in the future."),
     # i18n: %(count)s is a number of deliveries
-    "settlement_dispute_open": _l("This cannot be settled yet: %(count)s delivery is disputed and not yet answered. Correct it or answer the dispute first."),
+    "settlement_dispute_open": _l("This cannot be settled yet. Deliveries disputed and not yet answered: %(count)s. Correct them or answer the disputes first."),
     "ledger_would_go_negative": _l("This is more than is owed, so it cannot be paid or recovered."),
     "ledger_key_reused": _l("This was already recorded with other amounts. Reload the page and check."),
     "form_already_sent": _l("This form was already sent, and what it sent was saved once. Check the list."),
