@@ -70,8 +70,19 @@ def world(db, create_farmer, create_coop, create_processor, create_admin, add_me
     }
     contract = make_contract(db, proposal)
     delivery = make_delivery(db, contract, manager)
-    ids.update(contract=contract.id, fingerprint=contract.fingerprint, delivery=delivery.id, lot=delivery.lot_code)
+    ids.update(contract=contract.id, fingerprint=contract.fingerprint, delivery=delivery.id, lot=delivery.lot_code,
+               settlement_run=make_run(db, manager).id)
     return users, ids
+
+
+def make_run(db, manager):
+    """A posted settlement run of the world's co-op, with no lines (made directly)."""
+    from marketplace.models import SettlementRun
+
+    run = SettlementRun(cooperative_id=manager.cooperative_id, posted_by_id=manager.id)
+    db.session.add(run)
+    db.session.commit()
+    return run
 
 
 def make_delivery(db, contract, manager):

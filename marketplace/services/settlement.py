@@ -47,7 +47,7 @@ def record_advance(manager: User, contract_id: int, kind: str, amount_fen: int, 
         raise DomainError("advance_contract_not_in_force")
     if kind not in ADVANCE_KINDS:
         raise DomainError("advance_kind_unknown", field="kind")
-    if not 0 < amount_fen <= MAX_ADVANCE_FEN:
+    if not isinstance(amount_fen, int) or not 0 < amount_fen <= MAX_ADVANCE_FEN:
         raise DomainError("advance_out_of_range", field="amount")
     if given_on > today:
         raise DomainError("advance_in_future", field="given_on")

@@ -1,0 +1,181 @@
+"""Settlement pages: a co-op manager records advances, previews and posts settlements; processors see their
+invoices; the farmer (and the co-op for a member) reads the statement of a contract, line by line."""
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace.domain.errors import DomainError
+from marketplace.domain.ledger import AccountRef
+from marketplace.extensions import db
+from marketplace.models import Advance, Contract, Invoice, SettlementLine, SettlementRun
+from marketplace.services import ledger
+from marketplace.i18n import local_name
+from marketplace.services.contract_views import grade_names
+from marketplace.services.contracts import contract_for
+from marketplace.services.settlement import Scope, outstanding_advances, plan, post_settlement, record_advance
+from marketplace.web import once
+from marketplace.web.access import roles
+from marketplace.web.deliveries.labels import weight
+from marketplace.web.messages import apply_domain_error, message_for
+from marketplace.web.settlement import bp
+from marketplace.web.settlement.forms import ADVANCE_KIND_LABELS, AdvanceForm, PeriodForm, PostForm
+from marketplace.web.terms_text import line_text, per_kg
+
+PER_PAGE = 25
+
+
+@bp.context_processor
+def helpers():
+    return {"weight": weight, "line_text": line_text, "per_kg": per_kg,
+            "advance_kind": lambda k: str(ADVANCE_KIND_LABELS.get(k, k))}
+
+
+def check_coop() -> None:
+    if current_user.role == "coop_manager" and current_user.cooperative_id is None:
+        abort(403)
+
+
+def contract_or_404(contract_id: int) -> Contract:
+    check_coop()
+    contract = contract_for(current_user, contract_id)
+    if contract is None:
+        abort(404)
+    return contract
+
+
+# --- advances ------------------------------------------------------------------------------------------------
+
+@bp.route("/advances/new/<int:contract_id>", methods=["GET", "POST"])
+@roles("coop_manager")
+def new_advance(contract_id):
+    contract = contract_or_404(contract_id)
+    if request.method == "GET":
+        form = AdvanceForm(formdata=None, data={"given_on": date.today(), "nonce": once.new_token()})
+        return render_template("settlement/advance.html", c=contract, form=form,
+                               outstanding=outstanding_advances(contract.proposal_id))
+    form = AdvanceForm()
+    if not form.nonce.data or once.used(form.nonce.data):
+        return render_template("settlement/already_sent.html"), 409
+    if form.validate_on_submit():
+        try:
+            once.spend(form.nonce.data, current_user.id)
+            record_advance(current_user, contract.id, form.kind.data, form.amount.fen, form.given_on.data,
+                           date.today(), note=form.note.data or "", key=f"advance-form:{form.nonce.data}")
+        except DomainError as err:
+            db.session.rollback()
+            apply_domain_error(form, err)
+            form.nonce.data = once.new_token()
+        else:
+            db.session.commit()
+            flash(_("The advance is recorded. It will be taken back from the payment at delivery."), "success")
+            return redirect(url_for("contracts.show_contract", contract_id=contract.id))
+    return render_template("settlement/advance.html", c=contract, form=form,
+                           outstanding=outstanding_advances(contract.proposal_id)), 400
+
+
+# --- settling ------------------------------------------------------------------------------------------------
+
+@bp.route("/")
+@roles("coop_manager", "processor")
+def overview():
+    check_coop()
+    if current_user.role == "processor":
+        invoices = db.session.scalars(sa.select(Invoice).where(Invoice.processor_id == current_user.processor_id)
+                                      .order_by(Invoice.id.desc()).limit(200)).all()
+        return render_template("settlement/invoices.html", invoices=invoices)
+    runs = db.paginate(sa.select(SettlementRun).where(SettlementRun.cooperative_id == current_user.cooperative_id)
+                       .order_by(SettlementRun.id.desc()), page=max(request.args.get("page", 1, type=int), 1),
+                       per_page=PER_PAGE, error_out=False)
+    return render_template("settlement/runs.html", runs=runs, period=PeriodForm(formdata=None))
+
+
+def scope_from(args) -> tuple[Scope, Contract | None, PeriodForm | None]:
+    if "contract" in args:
+        contract = contract_or_404(args.get("contract", type=int) or 0)
+        return Scope(proposal_id=contract.proposal_id), contract, None
+    form = PeriodForm(formdata=args)
+    if not form.validate():
+        return None, None, form
+    return Scope(start=form.start.data, end=form.end.data), None, form
+
+
+@bp.route("/preview")
+@roles("coop_manager")
+def preview():
+    check_coop()
+    scope, contract, period = scope_from(request.args)
+    if scope is None:
+        runs = db.paginate(sa.select(SettlementRun).where(SettlementRun.cooperative_id == current_user.cooperative_id)
+                           .order_by(SettlementRun.id.desc()), page=1, per_page=PER_PAGE, error_out=False)
+        return render_template("settlement/runs.html", runs=runs, period=period), 400
+    try:
+        planned = plan(current_user, scope)
+    except DomainError as err:
+        if err.code == "not_yours":
+            abort(404)
+        return render_template("settlement/preview.html", planned=None, error=message_for(err), contract=contract,
+                               scope=scope, form=None), 409
+    form = PostForm(formdata=None, data={"nonce": once.new_token(), "proposal_id": scope.proposal_id,
+                                         "start": scope.start, "end": scope.end})
+    return render_template("settlement/preview.html", planned=planned, error=None, contract=contract, scope=scope,
+                           form=form)
+
+
+@bp.route("/post", methods=["POST"])
+@roles("coop_manager")
+def post():
+    check_coop()
+    form = PostForm()
+    if not form.nonce.data or once.used(form.nonce.data):
+        return render_template("settlement/already_sent.html"), 409
+    if not form.validate_on_submit() or not (form.proposal_id.data or (form.start.data and form.end.data)):
+        abort(400)
+    scope = Scope(proposal_id=form.proposal_id.data, start=form.start.data, end=form.end.data)
+    try:
+        once.spend(form.nonce.data, current_user.id)
+        run = post_settlement(current_user, scope)
+    except DomainError as err:
+        db.session.rollback()
+        if err.code == "not_yours":
+            abort(404)
+        flash(message_for(err), "error")
+        return redirect(url_for("settlement.overview")), 303
+    db.session.commit()
+    if run is None:
+        flash(_("Nothing new to settle: these deliveries are already settled."), "success")
+        return redirect(url_for("settlement.overview"))
+    flash(_("The settlement is posted. The processor's invoice is ready."), "success")
+    return redirect(url_for("settlement.show_run", run_id=run.id))
+
+
+@bp.route("/runs/<int:run_id>")
+@roles("coop_manager")
+def show_run(run_id):
+    check_coop()
+    run = db.session.get(SettlementRun, run_id)
+    if run is None or run.cooperative_id != current_user.cooperative_id:
+        abort(404)
+    invoices = db.session.scalars(sa.select(Invoice).where(Invoice.run_id == run.id)).all()
+    return render_template("settlement/run.html", run=run, invoices=invoices)
+
+
+# --- the statement -------------------------------------------------------------------------------------------
+
+@bp.route("/statement/<int:contract_id>")
+@roles("farmer", "coop_manager", "processor")
+def statement(contract_id):
+    contract = contract_or_404(contract_id)
+    lines = db.session.scalars(sa.select(SettlementLine).where(SettlementLine.proposal_id == contract.proposal_id)
+                               .order_by(SettlementLine.id)).all()
+    advances = db.session.scalars(sa.select(Advance).where(Advance.proposal_id == contract.proposal_id)
+                                  .order_by(Advance.given_on, Advance.id)).all()
+    owed_now = ledger.balance(AccountRef("farmer_payable", contract.farmer_id))
+    names = {rank: local_name(n) for rank, n in grade_names(contract).items()}
+    return render_template("settlement/statement.html", c=contract, lines=lines, advances=advances,
+                           grade_names=names,
+                           outstanding=outstanding_advances(contract.proposal_id), owed_now=owed_now,
+                           totals={k: sum(getattr(line, k) for line in lines) for k in (
+                               "gross_fen", "coop_fee_fen", "risk_levy_fen", "advances_recovered_fen", "net_fen")})

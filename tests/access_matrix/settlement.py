@@ -1,0 +1,15 @@
+"""Routes of the settlement area: co-op managers settle and record advances; processors see invoices; the
+parties of a contract read its statement.
+
+{contract} is the world's active contract; {run} is a posted settlement run of the world's co-op.
+The post carries no one-time token, so an allowed role gets 409 and nothing is posted.
+"""
+# endpoint -> (method, url template, who may use it)
+ROUTES = {
+    "settlement.overview": ("GET", "/settlement/", {"coop_manager", "processor"}),
+    "settlement.new_advance": ("GET", "/settlement/advances/new/{contract}", {"coop_manager"}),
+    "settlement.preview": ("GET", "/settlement/preview?contract={contract}", {"coop_manager"}),
+    "settlement.post": ("POST", "/settlement/post", {"coop_manager"}),
+    "settlement.show_run": ("GET", "/settlement/runs/{settlement_run}", {"coop_manager"}),
+    "settlement.statement": ("GET", "/settlement/statement/{contract}", {"farmer", "coop_manager", "processor"}),
+}

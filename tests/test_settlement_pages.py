@@ -1,0 +1,105 @@
+"""Settlement pages: an advance and a settlement through the forms, once each; the statement and invoices;
+strangers get 404."""
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from marketplace.models import Advance, Delivery, Grade, Invoice, SettlementLine
+from marketplace.services import deliveries as weighing
+from marketplace.services.contracts import sign_contract
+from tests.conftest import csrf_token, signing
+
+LOCALES = ("zh_Hans", "ug", "kk_Arab", "kk_Cyrl", "en")
+
+
+def nonce_of(html: str) -> str:
+    return re.search(r'name="nonce" type="hidden" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def delivered(app, db, contract_of):
+    """The contract signed by both, and 300 kg of grade 1 weighed within its window."""
+    c = contract_of["contract"]
+    with app.app_context():
+        sign_contract(contract_of["farmer"], c.id, signing())
+        sign_contract(contract_of["buyer"], c.id, signing())
+        start, _end = weighing.window_of(c)
+        grade = db.session.scalar(sa.select(Grade).where(Grade.product_id == c.order.product_id, Grade.rank == 1))
+        weighing.record_delivery(contract_of["manager"], c.id, weighing.DeliveryInput(
+            310_000, 10_000, 800, 300, grade.id, "质检员", start), start)
+        db.session.commit()
+    return contract_of
+
+
+def test_an_advance_through_the_form_once(client, db, auth, delivered):
+    c = delivered["contract"]
+    auth.login(delivered["manager"].email)
+    page = client.get(f"/settlement/advances/new/{c.id}?lang=ug").get_data(as_text=True)
+    form = {"csrf_token": csrf_token(client, f"/settlement/advances/new/{c.id}"), "nonce": nonce_of(page),
+            "kind": "seed", "amount": "300", "given_on": date.today().isoformat()}
+    for bad in ({"amount": "-1"}, {"amount": "abc"}, {"amount": ""}, {"kind": "tractor"}, {"amount": "1" * 20}):
+        assert client.post(f"/settlement/advances/new/{c.id}", data={**form, **bad}).status_code == 400, bad
+    assert client.post(f"/settlement/advances/new/{c.id}", data=form).status_code == 302
+    assert client.post(f"/settlement/advances/new/{c.id}", data=form).status_code == 409  # a double click
+    assert db.session.scalar(sa.select(sa.func.count(Advance.id))) == 1
+
+
+def test_preview_then_post_once_and_read_the_statement(client, db, auth, delivered):
+    c = delivered["contract"]
+    auth.login(delivered["manager"].email)
+    preview = client.get(f"/settlement/preview?contract={c.id}")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and 'name="post"' in html
+    assert db.session.scalar(sa.select(sa.func.count(SettlementLine.id))) == 0
+    data = {"csrf_token": csrf_token(client, "/settlement/"), "nonce": nonce_of(html), "proposal_id": c.proposal_id}
+    resp = client.post("/settlement/post", data=data)
+    assert resp.status_code == 302 and "/settlement/runs/" in resp.headers["Location"]
+    assert client.post("/settlement/post", data=data).status_code == 409
+    again = client.get(f"/settlement/preview?contract={c.id}").get_data(as_text=True)
+    assert 'name="post"' not in again  # nothing new to settle
+    assert db.session.scalar(sa.select(sa.func.count(SettlementLine.id))) == 1
+    assert client.get(resp.headers["Location"]).status_code == 200
+    auth.logout()
+    auth.login(delivered["farmer"].phone)
+    for lang in LOCALES:
+        body = client.get(f"/settlement/statement/{c.id}?lang={lang}")
+        assert body.status_code == 200
+    # 300 kg × 6.50 = 1,950.00 less the fee (39.00) and the levy (19.50): 1,891.50 net
+    assert "1,891.50" in client.get(f"/settlement/statement/{c.id}?lang=en").get_data(as_text=True)
+    auth.logout()
+    auth.login(delivered["buyer"].email)
+    invoices = client.get("/settlement/").get_data(as_text=True)
+    invoice = db.session.scalar(sa.select(Invoice))
+    assert invoice.number in invoices and invoice.amount_fen == 195_000
+
+
+def test_a_period_preview_and_bad_periods(client, db, auth, delivered):
+    auth.login(delivered["manager"].email)
+    day = db.session.scalar(sa.select(Delivery.delivered_on))
+    assert client.get(f"/settlement/preview?start={day}&end={day}").status_code == 200
+    assert client.get("/settlement/preview?start=2026-13-01&end=x").status_code == 400
+    assert client.get(f"/settlement/preview?start={day}&end=2000-01-01").status_code == 409
+
+
+def test_a_disputed_delivery_blocks_the_preview(client, db, auth, app, delivered):
+    c = delivered["contract"]
+    with app.app_context():
+        d = db.session.scalar(sa.select(Delivery))
+        weighing.dispute_delivery(delivered["farmer"], d.id, "秤不准")
+        db.session.commit()
+    auth.login(delivered["manager"].email)
+    resp = client.get(f"/settlement/preview?contract={c.id}")
+    assert resp.status_code == 409 and 'name="post"' not in resp.get_data(as_text=True)
+
+
+def test_strangers_get_404(client, db, auth, delivered, create_farmer, create_coop, create_processor):
+    c = delivered["contract"]
+    for outsider in (create_farmer(), create_coop(), create_processor()):
+        auth.login(outsider.email or outsider.phone)
+        assert client.get(f"/settlement/statement/{c.id}").status_code == 404
+        if outsider.role == "coop_manager":
+            assert client.get(f"/settlement/advances/new/{c.id}").status_code == 404
+            assert client.get(f"/settlement/preview?contract={c.id}").status_code == 404
+        auth.logout()
