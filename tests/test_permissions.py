@@ -71,8 +71,18 @@ def world(db, create_farmer, create_coop, create_processor, create_admin, add_me
     contract = make_contract(db, proposal)
     delivery = make_delivery(db, contract, manager)
     ids.update(contract=contract.id, fingerprint=contract.fingerprint, delivery=delivery.id, lot=delivery.lot_code,
-               settlement_run=make_run(db, manager).id)
+               settlement_run=(run := make_run(db, manager)).id, invoice=make_invoice(db, run, processor).id)
     return users, ids
+
+
+def make_invoice(db, run, processor):
+    from marketplace.models import Invoice
+
+    invoice = Invoice(run_id=run.id, processor_id=processor.processor_id, cooperative_id=run.cooperative_id,
+                      amount_fen=10_000, paid_fen=0, status="open")
+    db.session.add(invoice)
+    db.session.commit()
+    return invoice
 
 
 def make_run(db, manager):

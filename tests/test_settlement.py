@@ -122,3 +122,33 @@ def test_an_advance_is_recorded_once_per_key(db, in_force):
     first = record_advance(m, c.id, "cash", 5_000, in_force["day"], in_force["day"], key="form-abc")
     again = record_advance(m, c.id, "cash", 5_000, in_force["day"], in_force["day"], key="form-abc")
     assert first.id == again.id and outstanding_advances(c.proposal_id) == 5_000
+
+
+def test_bank_transfers_pay_an_invoice_once_and_never_above_it(db, in_force, create_processor):
+    from marketplace.services.payments import invoice_for, record_bank_transfer
+
+    c, m = in_force["contract"], in_force["manager"]
+    weigh(in_force, 100)
+    run = post_settlement(m, Scope(proposal_id=c.proposal_id))
+    invoice = db.session.scalar(sa.select(Invoice).where(Invoice.run_id == run.id))
+    assert invoice.amount_fen == 65_000
+    day = in_force["day"]
+    for amount, ref, code in ((65_001, "B1", "payment_above_open"), (100, " ", "payment_reference_required"),
+                              (0, "B1", "price_out_of_range")):
+        with pytest.raises(DomainError) as err:
+            record_bank_transfer(m, invoice.id, amount, ref, day, day)
+        assert err.value.code == code
+    first = record_bank_transfer(m, invoice.id, 40_000, "ICBC 2027-0001", day, day)
+    assert record_bank_transfer(m, invoice.id, 40_000, "ICBC  2027-0001", day, day).id == first.id  # replay
+    with pytest.raises(DomainError) as err:
+        record_bank_transfer(m, invoice.id, 25_000, "ICBC 2027-0001", day, day)
+    assert err.value.code == "payment_reference_used"
+    record_bank_transfer(m, invoice.id, 25_000, "ICBC 2027-0002", day, day)
+    assert invoice.status == "paid" and invoice.paid_fen == 65_000
+    assert ledger.balance(AccountRef("processor_payable", c.processor_id)) == 0
+    assert ledger.balance(AccountRef("bank_clearing", m.cooperative_id)) == 65_000
+    with pytest.raises(DomainError) as err:
+        record_bank_transfer(m, invoice.id, 1, "late", day, day)
+    assert err.value.code == "invoice_paid"
+    assert invoice_for(create_processor(), invoice.id) is None
+    assert ledger.check_ledger().ok

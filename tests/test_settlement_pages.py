@@ -103,3 +103,31 @@ def test_strangers_get_404(client, db, auth, delivered, create_farmer, create_co
             assert client.get(f"/settlement/advances/new/{c.id}").status_code == 404
             assert client.get(f"/settlement/preview?contract={c.id}").status_code == 404
         auth.logout()
+
+
+def test_a_bank_transfer_through_the_invoice_page(client, db, auth, delivered, create_coop, create_processor):
+    c = delivered["contract"]
+    auth.login(delivered["manager"].email)
+    html = client.get(f"/settlement/preview?contract={c.id}").get_data(as_text=True)
+    client.post("/settlement/post", data={"csrf_token": csrf_token(client, "/settlement/"), "nonce": nonce_of(html),
+                                          "proposal_id": c.proposal_id})
+    invoice = db.session.scalar(sa.select(Invoice))
+    page = client.get(f"/settlement/invoices/{invoice.id}?lang=kk_Arab").get_data(as_text=True)
+    assert 'value="1950.00"' in page
+    form = {"csrf_token": csrf_token(client, f"/settlement/invoices/{invoice.id}"), "nonce": nonce_of(page),
+            "amount": "1950.00", "reference": "ICBC-77", "received_on": date.today().isoformat()}
+    for bad in ({"amount": "1950.01"}, {"reference": ""}, {"amount": "x"}, {"received_on": "2999-01-01"}):
+        assert client.post(f"/settlement/invoices/{invoice.id}/bank-transfer", data={**form, **bad}).status_code \
+            in (400, 409), bad
+    assert client.post(f"/settlement/invoices/{invoice.id}/bank-transfer", data=form).status_code == 302
+    assert client.post(f"/settlement/invoices/{invoice.id}/bank-transfer", data=form).status_code == 409
+    db.session.refresh(invoice)
+    assert invoice.status == "paid"
+    auth.logout()
+    auth.login(delivered["buyer"].email)
+    assert "ICBC-77" in client.get(f"/settlement/invoices/{invoice.id}").get_data(as_text=True)
+    auth.logout()
+    for outsider in (create_coop(), create_processor()):
+        auth.login(outsider.email)
+        assert client.get(f"/settlement/invoices/{invoice.id}").status_code == 404
+        auth.logout()

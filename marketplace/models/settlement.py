@@ -1,7 +1,7 @@
 """Advances under a contract, settlement runs and their lines (one per delivery, ever), and processor invoices."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.models.base import Base, utcnow
@@ -101,3 +101,26 @@ class Invoice(Base):
     @property
     def number(self) -> str:
         return f"INV-{self.id:06d}"
+
+
+class Payment(Base):
+    """Money in against an invoice: a bank transfer the co-op recorded, or a Stripe payment."""
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+        CheckConstraint("method IN ('bank', 'stripe')", name="method"),
+        UniqueConstraint("cooperative_id", "method", "reference", name="uq_payment_reference"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
+    method: Mapped[str] = mapped_column(String(10))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    #: The bank's transfer reference, or the Stripe PaymentIntent id.
+    reference: Mapped[str] = mapped_column(String(80))
+    received_on: Mapped[date]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -104,6 +104,11 @@ MESSAGES = {
     "settlement_dispute_open": _l("This cannot be settled yet. Deliveries disputed and not yet answered: %(count)s. Correct them or answer the disputes first."),
     "ledger_would_go_negative": _l("This is more than is owed, so it cannot be paid or recovered."),
     "ledger_key_reused": _l("This was already recorded with other amounts. Reload the page and check."),
+    "payment_reference_used": _l("This transfer reference is already recorded for another amount or invoice. Check it."),
+    "payment_above_open": _l("This is more than is still open on the invoice."),
+    "payment_reference_required": _l("Give the bank's reference for the transfer."),
+    "payment_in_future": _l("The date the money arrived cannot be in the future."),
+    "invoice_paid": _l("This invoice is already paid in full."),
     "form_already_sent": _l("This form was already sent, and what it sent was saved once. Check the list."),
 }
 
@@ -150,6 +155,7 @@ ACTION_LABELS = {
     "reject_dispute": _l("answered a dispute without a correction"),
     "record_advance": _l("recorded an advance"),
     "post_settlement": _l("posted a settlement"),
+    "record_payment": _l("recorded a payment"),
 }
 
 

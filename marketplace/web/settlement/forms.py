@@ -45,3 +45,15 @@ class PostForm(BaseForm):
     end = DateField(validators=[Optional()])
     # i18n: button that posts a previewed settlement to the books
     post = SubmitField(_l("Post the settlement"))
+
+
+class BankTransferForm(BaseForm):
+    nonce = HiddenField()
+    amount = YuanField(_l("Amount received (yuan)"), render_kw=NUMBER_KW,
+                       validators=[InputRequired(), Yuan(10_000_000_000, True, _l("This amount is too large."))])
+    # i18n: the reference the bank gives a transfer, as on the bank statement
+    reference = StringField(_l("Bank reference"), validators=[InputRequired(), Length(max=80)],
+                            render_kw={"dir": "ltr", "autocomplete": "off"})
+    received_on = DateField(_l("Received on"), validators=[InputRequired()], render_kw={"dir": "ltr"})
+    # i18n: button that records money received by bank transfer
+    save = SubmitField(_l("Record the transfer"))

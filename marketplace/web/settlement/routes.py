@@ -10,18 +10,19 @@ from flask_login import current_user
 from marketplace.domain.errors import DomainError
 from marketplace.domain.ledger import AccountRef
 from marketplace.extensions import db
-from marketplace.models import Advance, Contract, Invoice, SettlementLine, SettlementRun
+from marketplace.models import Advance, Contract, Invoice, Payment, SettlementLine, SettlementRun
 from marketplace.services import ledger
 from marketplace.i18n import local_name
 from marketplace.services.contract_views import grade_names
 from marketplace.services.contracts import contract_for
+from marketplace.services.payments import invoice_for, record_bank_transfer
 from marketplace.services.settlement import Scope, outstanding_advances, plan, post_settlement, record_advance
 from marketplace.web import once
 from marketplace.web.access import roles
 from marketplace.web.deliveries.labels import weight
 from marketplace.web.messages import apply_domain_error, message_for
 from marketplace.web.settlement import bp
-from marketplace.web.settlement.forms import ADVANCE_KIND_LABELS, AdvanceForm, PeriodForm, PostForm
+from marketplace.web.settlement.forms import ADVANCE_KIND_LABELS, AdvanceForm, BankTransferForm, PeriodForm, PostForm
 from marketplace.web.terms_text import line_text, per_kg
 
 PER_PAGE = 25
@@ -179,3 +180,52 @@ def statement(contract_id):
                            outstanding=outstanding_advances(contract.proposal_id), owed_now=owed_now,
                            totals={k: sum(getattr(line, k) for line in lines) for k in (
                                "gross_fen", "coop_fee_fen", "risk_levy_fen", "advances_recovered_fen", "net_fen")})
+
+
+# --- invoices and money in -----------------------------------------------------------------------------------
+
+def render_invoice(invoice: Invoice, form: BankTransferForm | None = None, status: int = 200):
+    payments = db.session.scalars(sa.select(Payment).where(Payment.invoice_id == invoice.id)
+                                  .order_by(Payment.id)).all()
+    if form is None and current_user.role == "coop_manager" and invoice.status == "open":
+        open_fen = invoice.amount_fen - invoice.paid_fen
+        form = BankTransferForm(formdata=None, data={"received_on": date.today(), "nonce": once.new_token(),
+                                                     "amount": f"{open_fen // 100}.{open_fen % 100:02d}"})
+    return render_template("settlement/invoice.html", invoice=invoice, payments=payments, form=form), status
+
+
+def invoice_or_404(invoice_id: int) -> Invoice:
+    check_coop()
+    invoice = invoice_for(current_user, invoice_id)
+    if invoice is None:
+        abort(404)
+    return invoice
+
+
+@bp.route("/invoices/<int:invoice_id>")
+@roles("coop_manager", "processor")
+def show_invoice(invoice_id):
+    return render_invoice(invoice_or_404(invoice_id))
+
+
+@bp.route("/invoices/<int:invoice_id>/bank-transfer", methods=["POST"])
+@roles("coop_manager")
+def bank_transfer(invoice_id):
+    invoice = invoice_or_404(invoice_id)
+    form = BankTransferForm()
+    if not form.nonce.data or once.used(form.nonce.data):
+        return render_template("settlement/already_sent.html"), 409
+    if not form.validate_on_submit():
+        return render_invoice(invoice, form, 400)
+    try:
+        once.spend(form.nonce.data, current_user.id)
+        record_bank_transfer(current_user, invoice.id, form.amount.fen, form.reference.data, form.received_on.data,
+                             date.today())
+    except DomainError as err:
+        db.session.rollback()
+        apply_domain_error(form, err)
+        form.nonce.data = once.new_token()
+        return render_invoice(invoice_or_404(invoice_id), form, 400 if err.field else 409)
+    db.session.commit()
+    flash(_("The transfer is recorded against the invoice."), "success")
+    return redirect(url_for("settlement.show_invoice", invoice_id=invoice.id))
