@@ -131,3 +131,46 @@ def test_a_bank_transfer_through_the_invoice_page(client, db, auth, delivered, c
         auth.login(outsider.email)
         assert client.get(f"/settlement/invoices/{invoice.id}").status_code == 404
         auth.logout()
+
+
+@pytest.fixture
+def delivered_today(app, db, contract_of):
+    """Signed by both, and 300 kg weighed today (outside the window, confirmed), so this year has volume."""
+    c = contract_of["contract"]
+    with app.app_context():
+        sign_contract(contract_of["farmer"], c.id, signing())
+        sign_contract(contract_of["buyer"], c.id, signing())
+        grade = db.session.scalar(sa.select(Grade).where(Grade.product_id == c.order.product_id, Grade.rank == 1))
+        weighing.record_delivery(contract_of["manager"], c.id, weighing.DeliveryInput(
+            310_000, 10_000, 800, 300, grade.id, "质检员", date.today(), confirm_warning=True), date.today())
+        db.session.commit()
+    return contract_of
+
+
+def test_the_year_end_surplus_previewed_and_posted_once(client, db, auth, delivered_today):
+    from marketplace.domain.ledger import AccountRef
+    from marketplace.models import SurplusDistribution
+    from marketplace.services import ledger
+
+    delivered = delivered_today
+    c = delivered["contract"]
+    auth.login(delivered["manager"].email)
+    html = client.get(f"/settlement/preview?contract={c.id}").get_data(as_text=True)
+    client.post("/settlement/post", data={"csrf_token": csrf_token(client, "/settlement/"), "nonce": nonce_of(html),
+                                          "proposal_id": c.proposal_id})
+    year = date.today().year
+    assert client.get(f"/settlement/surplus?year={year + 1}&surplus=1&volume_pct=60").status_code == 400
+    assert client.get("/settlement/surplus?lang=kk_Cyrl").status_code == 200
+    query = f"year={year}&surplus=400000&losses=0&reserve_pct=10&volume_pct=59&subsidy_assets=0"
+    assert client.get(f"/settlement/surplus?{query}").status_code == 400  # below the law's 60 %
+    page = client.get("/settlement/surplus?" + query.replace("volume_pct=59", "volume_pct=70"))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'name="post"' in html
+    data = {"csrf_token": csrf_token(client, "/settlement/"), "nonce": nonce_of(html), "year": year,
+            "surplus": "400000", "losses": "0", "reserve_pct": "10", "volume_pct": "70", "subsidy_assets": "0"}
+    assert client.post("/settlement/surplus", data=data).status_code == 302
+    assert client.post("/settlement/surplus", data=data).status_code == 409
+    d = db.session.scalar(sa.select(SurplusDistribution))
+    assert (d.reserve_fen, d.distributable_fen) == (4_000_000, 36_000_000)
+    member = ledger.balance(AccountRef("member_account", delivered["farmer"].id))
+    assert member > 0 and ledger.check_ledger().ok

@@ -10,12 +10,14 @@ from marketplace.models.organisation import Cooperative, Membership, Processor
 from marketplace.models.price import PriceIndexEntry
 from marketplace.models.product import Grade, Product
 from marketplace.models.reference import County, Township
-from marketplace.models.settlement import Advance, Invoice, Payment, SettlementLine, SettlementRun
+from marketplace.models.settlement import (
+    Advance, Invoice, Payment, SettlementLine, SettlementRun, SurplusDistribution, SurplusShare,
+)
 from marketplace.models.signature import Signature
 from marketplace.models.submission import UsedFormToken
 from marketplace.models.user import FarmerProfile, User
 
 __all__ = [
     "ActionRecord", "Advance", "Base", "Contract", "ContractOrder", "Delivery", "Cooperative", "County", "FarmerProfile", "Grade", "Harvest", "Invoice", "JournalEntry", "LedgerAccount", "Posting",
-    "MatchRun", "Membership", "Notification", "Payment", "PriceIndexEntry", "Proposal", "SettlementLine", "SettlementRun", "Signature", "Processor", "Product", "Township", "UsedFormToken", "User",
+    "MatchRun", "Membership", "Notification", "Payment", "PriceIndexEntry", "Proposal", "SettlementLine", "SettlementRun", "Signature", "SurplusDistribution", "SurplusShare", "Processor", "Product", "Township", "UsedFormToken", "User",
 ]

@@ -124,3 +124,47 @@ class Payment(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SurplusDistribution(Base):
+    """A co-op's year-end surplus, distributed once per year under the co-operatives law."""
+
+    __tablename__ = "surplus_distribution"
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "year", name="uq_surplus_distribution_year"),
+        CheckConstraint("volume_bp >= 6000 AND volume_bp <= 10000", name="volume_share_by_law"),
+        CheckConstraint("surplus_fen = losses_fen + reserve_fen + distributable_fen", name="parts_add_up"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
+    year: Mapped[int]
+    surplus_fen: Mapped[int] = mapped_column(BigInteger)
+    losses_fen: Mapped[int] = mapped_column(BigInteger)
+    reserve_bp: Mapped[int]
+    volume_bp: Mapped[int]
+    subsidy_assets_fen: Mapped[int] = mapped_column(BigInteger)
+    reserve_fen: Mapped[int] = mapped_column(BigInteger)
+    distributable_fen: Mapped[int] = mapped_column(BigInteger)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"), unique=True)
+    posted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    posted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    shares: Mapped[list["SurplusShare"]] = relationship(order_by="SurplusShare.id")
+
+
+class SurplusShare(Base):
+    """One member's part of a distribution, with the figures that explain it."""
+
+    __tablename__ = "surplus_share"
+    __table_args__ = (UniqueConstraint("distribution_id", "farmer_id", name="uq_surplus_share_member"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    distribution_id: Mapped[int] = mapped_column(ForeignKey("surplus_distribution.id"), index=True)
+    farmer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    volume_fen: Mapped[int] = mapped_column(BigInteger)
+    contribution_fen: Mapped[int] = mapped_column(BigInteger)
+    reserve_share_fen: Mapped[int] = mapped_column(BigInteger)
+    reserve_fen: Mapped[int] = mapped_column(BigInteger)
+    by_volume_fen: Mapped[int] = mapped_column(BigInteger)
+    by_capital_fen: Mapped[int] = mapped_column(BigInteger)

@@ -109,6 +109,12 @@ MESSAGES = {
     "payment_reference_required": _l("Give the bank's reference for the transfer."),
     "payment_in_future": _l("The date the money arrived cannot be in the future."),
     "invoice_paid": _l("This invoice is already paid in full."),
+    "surplus_not_positive": _l("Give the year's surplus: more than zero."),
+    "losses_out_of_range": _l("The losses made good cannot be negative or more than the surplus."),
+    "volume_share_below_law": _l("The law requires at least 60 % to be returned by transaction volume."),
+    "surplus_no_members": _l("The co-op has no members to distribute to."),
+    "surplus_no_volume": _l("No member has settled transactions with the co-op in this year, so nothing can be returned by volume."),
+    "surplus_already_distributed": _l("This year's surplus has already been distributed."),
     "form_already_sent": _l("This form was already sent, and what it sent was saved once. Check the list."),
 }
 
@@ -156,6 +162,7 @@ ACTION_LABELS = {
     "record_advance": _l("recorded an advance"),
     "post_settlement": _l("posted a settlement"),
     "record_payment": _l("recorded a payment"),
+    "distribute_surplus": _l("distributed the year's surplus"),
 }
 
 

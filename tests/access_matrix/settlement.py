@@ -14,5 +14,7 @@ ROUTES = {
     "settlement.show_run": ("GET", "/settlement/runs/{settlement_run}", {"coop_manager"}),
     "settlement.show_invoice": ("GET", "/settlement/invoices/{invoice}", {"coop_manager", "processor"}),
     "settlement.bank_transfer": ("POST", "/settlement/invoices/{invoice}/bank-transfer", {"coop_manager"}),
+    "settlement.surplus_page": ("GET", "/settlement/surplus", {"coop_manager"}),
+    "settlement.post_surplus": ("POST", "/settlement/surplus", {"coop_manager"}),
     "settlement.statement": ("GET", "/settlement/statement/{contract}", {"farmer", "coop_manager", "processor"}),
 }

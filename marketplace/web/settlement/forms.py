@@ -4,7 +4,7 @@ from wtforms import DateField, HiddenField, IntegerField, RadioField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from marketplace.web.amounts import Yuan, YuanField
+from marketplace.web.amounts import Yuan, YuanField, percent_field, yuan_field
 from marketplace.web.fields import NUMBER_KW
 from marketplace.web.forms import BaseForm
 
@@ -57,3 +57,30 @@ class BankTransferForm(BaseForm):
     received_on = DateField(_l("Received on"), validators=[InputRequired()], render_kw={"dir": "ltr"})
     # i18n: button that records money received by bank transfer
     save = SubmitField(_l("Record the transfer"))
+
+
+class SurplusForm(BaseForm):
+    """The year's surplus: previewed by GET (no CSRF token), posted by PostSurplusForm."""
+
+    class Meta:
+        csrf = False
+
+    year = IntegerField(_l("Year"), validators=[InputRequired()], render_kw={"inputmode": "numeric", "dir": "ltr"})
+    # i18n: the co-op's surplus (profit) for the year, to distribute to members
+    surplus = YuanField(_l("The year's surplus (yuan)"), render_kw=NUMBER_KW,
+                        validators=[InputRequired(), Yuan(10_000_000_000, True, _l("This amount is too large."))])
+    losses = yuan_field(_l("Losses made good first (yuan)"), high=10_000_000_000)
+    reserve_pct = percent_field(_l("Reserve (%)"), description=_l("Drawn before distribution and quantified to each member by transaction volume."))
+    volume_pct = percent_field(_l("Returned by transaction volume (%)"), low=60,
+                               message=_l("The law requires at least 60 % to be returned by transaction volume."),
+                               description=_l("At least 60 %, by law. The rest goes by contribution, reserve share and an equal share of subsidy assets."))
+    subsidy_assets = yuan_field(_l("Assets from state subsidies and donations (yuan)"), high=10_000_000_000)
+
+
+class PostSurplusForm(SurplusForm):
+    class Meta:
+        csrf = True
+
+    nonce = HiddenField()
+    # i18n: button that posts the year's surplus distribution to the members' accounts
+    post = SubmitField(_l("Distribute to the members"))

@@ -10,8 +10,11 @@ from flask_login import current_user
 from marketplace.domain.errors import DomainError
 from marketplace.domain.ledger import AccountRef
 from marketplace.extensions import db
-from marketplace.models import Advance, Contract, Invoice, Payment, SettlementLine, SettlementRun
-from marketplace.services import ledger
+from marketplace.models import (
+    Advance, Contract, Invoice, Payment, SettlementLine, SettlementRun, SurplusDistribution,
+)
+from marketplace.domain.surplus import Inputs
+from marketplace.services import ledger, surplus
 from marketplace.i18n import local_name
 from marketplace.services.contract_views import grade_names
 from marketplace.services.contracts import contract_for
@@ -22,7 +25,9 @@ from marketplace.web.access import roles
 from marketplace.web.deliveries.labels import weight
 from marketplace.web.messages import apply_domain_error, message_for
 from marketplace.web.settlement import bp
-from marketplace.web.settlement.forms import ADVANCE_KIND_LABELS, AdvanceForm, BankTransferForm, PeriodForm, PostForm
+from marketplace.web.settlement.forms import (
+    ADVANCE_KIND_LABELS, AdvanceForm, BankTransferForm, PeriodForm, PostForm, PostSurplusForm, SurplusForm,
+)
 from marketplace.web.terms_text import line_text, per_kg
 
 PER_PAGE = 25
@@ -229,3 +234,64 @@ def bank_transfer(invoice_id):
     db.session.commit()
     flash(_("The transfer is recorded against the invoice."), "success")
     return redirect(url_for("settlement.show_invoice", invoice_id=invoice.id))
+
+
+# --- the year-end surplus ------------------------------------------------------------------------------------
+
+def surplus_inputs(form: SurplusForm) -> Inputs:
+    return Inputs(surplus_fen=form.surplus.fen, losses_covered_fen=form.losses.fen or 0,
+                  reserve_bp=form.reserve_pct.bp, volume_bp=form.volume_pct.bp,
+                  subsidy_assets_fen=form.subsidy_assets.fen or 0)
+
+
+def render_surplus(form, status=200, post_form=None, error=None):
+    check_coop()
+    past = db.session.scalars(sa.select(SurplusDistribution).where(
+        SurplusDistribution.cooperative_id == current_user.cooperative_id)
+        .order_by(SurplusDistribution.year.desc())).all()
+    result = rows = None
+    if post_form is not None and error is None:
+        try:
+            result, rows = surplus.preview(current_user, form.year.data, surplus_inputs(form))
+        except DomainError as err:
+            apply_domain_error(form, err)
+            post_form, status = None, 400
+    return render_template("settlement/surplus.html", form=form, post_form=post_form, result=result,
+                           pairs=list(zip(rows, result.shares)) if result else [], past=past, error=error), status
+
+
+@bp.route("/surplus")
+@roles("coop_manager")
+def surplus_page():
+    check_coop()
+    if "year" not in request.args:
+        form = SurplusForm(formdata=None, data={"year": date.today().year, "volume_pct": "60", "reserve_pct": "10"})
+        return render_surplus(form)
+    form = SurplusForm(formdata=request.args)
+    if not form.validate() or not 2000 <= (form.year.data or 0) <= date.today().year:
+        if form.year.data and not form.year.errors and not 2000 <= form.year.data <= date.today().year:
+            form.year.errors = [_("Give a year from 2000 to this year.")]
+        return render_surplus(form, 400)
+    post_form = PostSurplusForm(formdata=request.args)
+    post_form.nonce.data = once.new_token()
+    return render_surplus(form, post_form=post_form)
+
+
+@bp.route("/surplus", methods=["POST"])
+@roles("coop_manager")
+def post_surplus():
+    check_coop()
+    form = PostSurplusForm()
+    if not form.nonce.data or once.used(form.nonce.data):
+        return render_template("settlement/already_sent.html"), 409
+    if not form.validate_on_submit() or not 2000 <= (form.year.data or 0) <= date.today().year:
+        return render_surplus(form, 400)
+    try:
+        once.spend(form.nonce.data, current_user.id)
+        surplus.post_distribution(current_user, form.year.data, surplus_inputs(form))
+    except DomainError as err:
+        db.session.rollback()
+        return render_surplus(form, 409 if not err.field else 400, error=message_for(err))
+    db.session.commit()
+    flash(_("The surplus is distributed and posted to the members' accounts."), "success")
+    return redirect(url_for("settlement.surplus_page"))
