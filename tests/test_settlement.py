@@ -152,3 +152,55 @@ def test_bank_transfers_pay_an_invoice_once_and_never_above_it(db, in_force, cre
     assert err.value.code == "invoice_paid"
     assert invoice_for(create_processor(), invoice.id) is None
     assert ledger.check_ledger().ok
+
+
+def test_a_rebate_is_shared_by_settled_kg_exact_to_the_fen(db, app, create_farmer, create_coop, add_member,
+                                                          create_processor, create_harvest, create_order,
+                                                          create_admin, products):
+    """Three farmers of one co-op deliver 100, 200 and 300 kg under rebate terms; a pool of 1,000.00 yuan."""
+    from datetime import date
+
+    from marketplace.models import Contract, Proposal, RebateShare
+    from marketplace.services.matching_runs import start_run
+    from marketplace.services.proposals import decide
+    from marketplace.services.rebates import declare_rebate
+
+    manager, buyer = create_coop(), create_processor()
+    farmers = [create_farmer() for _ in range(3)]
+    for f in farmers:
+        add_member(manager, f)
+        create_harvest(f, kg=1000)
+    create_order(buyer, kg=3000, term_type="rebate", share_bp=3000)
+    run = start_run(create_admin(), products["seed"].id, date.today().year + (1 if date.today().month > 10 else 0),
+                    date.today())
+    proposals = db.session.scalars(sa.select(Proposal).where(Proposal.run_id == run.id)).all()
+    assert len(proposals) == 3
+    season = None
+    for p, kg in zip(sorted(proposals, key=lambda p: p.harvest.farmer_id), (100, 200, 300)):
+        farmer = p.harvest.farmer
+        decide(farmer, p.id, True, date.today())
+        decide(buyer, p.id, True, date.today())
+        c = db.session.scalar(sa.select(Contract).where(Contract.proposal_id == p.id))
+        sign_contract(farmer, c.id, signing())
+        sign_contract(buyer, c.id, signing())
+        start, _ = weighing.window_of(c)
+        season = start.year
+        grade = db.session.scalar(sa.select(Grade).where(Grade.product_id == c.order.product_id, Grade.rank == 1))
+        weighing.record_delivery(manager, c.id, weighing.DeliveryInput(kg * 1000 + 1000, 1000, 800, 300, grade.id,
+                                                                       "质检员", start), start)
+    post_settlement(manager, Scope())
+    with pytest.raises(DomainError) as err:
+        declare_rebate(buyer, season, 0)
+    assert err.value.code == "rebate_pool_out_of_range"
+    with pytest.raises(DomainError) as err:
+        declare_rebate(buyer, season - 1, 100_000)
+    assert err.value.code == "rebate_no_deliveries"
+    rebate = declare_rebate(buyer, season, 100_000)
+    shares = sorted(s.share_fen for s in db.session.scalars(sa.select(RebateShare)))
+    assert shares == [16_667, 33_333, 50_000] and sum(shares) == 100_000  # 1/6, 2/6, 3/6 by largest remainder
+    invoice = db.session.scalar(sa.select(Invoice).where(Invoice.rebate_id == rebate.id))
+    assert invoice.amount_fen == 100_000 and invoice.cooperative_id == manager.cooperative_id
+    with pytest.raises(DomainError) as err:
+        declare_rebate(buyer, season, 100_000)
+    assert err.value.code == "rebate_already_declared"
+    assert ledger.check_ledger().ok

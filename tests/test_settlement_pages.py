@@ -174,3 +174,17 @@ def test_the_year_end_surplus_previewed_and_posted_once(client, db, auth, delive
     assert (d.reserve_fen, d.distributable_fen) == (4_000_000, 36_000_000)
     member = ledger.balance(AccountRef("member_account", delivered["farmer"].id))
     assert member > 0 and ledger.check_ledger().ok
+
+
+def test_the_rebate_page_previews_and_refuses_what_it_cannot_share(client, db, auth, delivered):
+    auth.login(delivered["buyer"].email)
+    for lang in LOCALES:
+        assert client.get(f"/settlement/rebates?lang={lang}").status_code == 200
+    season = date.today().year
+    resp = client.get(f"/settlement/rebates?season={season}&pool=1000")
+    assert resp.status_code == 400 and 'name="declare"' not in resp.get_data(as_text=True)  # no rebate contracts
+    assert client.get(f"/settlement/rebates?season={season}&pool=-1").status_code == 400
+    assert client.get("/settlement/rebates?season=abc&pool=1").status_code == 400
+    token = csrf_token(client, "/settlement/")
+    assert client.post("/settlement/rebates", data={"csrf_token": token, "season": season, "pool": "1000"}
+                       ).status_code == 409  # no one-time token: nothing declared

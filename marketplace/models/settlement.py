@@ -90,8 +90,11 @@ class Invoice(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("settlement_run.id"), index=True)
+    #: The settlement run it bills, or the second-round rebate it bills (one of the two).
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("settlement_run.id"), index=True)
+    rebate_id: Mapped[int | None] = mapped_column(ForeignKey("rebate.id"), index=True)
     processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
+    #: The co-op it is paid to (a rebate is billed to each co-op for its members' shares).
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     paid_fen: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -168,3 +171,37 @@ class SurplusShare(Base):
     reserve_fen: Mapped[int] = mapped_column(BigInteger)
     by_volume_fen: Mapped[int] = mapped_column(BigInteger)
     by_capital_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+class Rebate(Base):
+    """A processor's second-round rebate (二次返利) for a season, shared by settled kg, exact to the fen."""
+
+    __tablename__ = "rebate"
+    __table_args__ = (
+        UniqueConstraint("processor_id", "season", name="uq_rebate_season"),
+        CheckConstraint("pool_fen > 0", name="pool_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
+    season: Mapped[int]
+    pool_fen: Mapped[int] = mapped_column(BigInteger)
+    declared_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    shares: Mapped[list["RebateShare"]] = relationship(order_by="RebateShare.id")
+
+
+class RebateShare(Base):
+    __tablename__ = "rebate_share"
+    __table_args__ = (UniqueConstraint("rebate_id", "proposal_id", "cooperative_id", name="uq_rebate_share_contract"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rebate_id: Mapped[int] = mapped_column(ForeignKey("rebate.id"), index=True)
+    #: The contract (by its number's key) whose settled kg earned the share, and the co-op that settled it.
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"))
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
+    farmer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    grams: Mapped[int] = mapped_column(BigInteger)
+    share_fen: Mapped[int] = mapped_column(BigInteger)

@@ -115,6 +115,9 @@ MESSAGES = {
     "surplus_no_members": _l("The co-op has no members to distribute to."),
     "surplus_no_volume": _l("No member has settled transactions with the co-op in this year, so nothing can be returned by volume."),
     "surplus_already_distributed": _l("This year's surplus has already been distributed."),
+    "rebate_pool_out_of_range": _l("Give the rebate pool: more than zero and at most 100,000,000 yuan."),
+    "rebate_no_deliveries": _l("No settled deliveries under your rebate contracts in this season, so there is nothing to share."),
+    "rebate_already_declared": _l("A rebate for this season is already declared."),
     "form_already_sent": _l("This form was already sent, and what it sent was saved once. Check the list."),
 }
 
@@ -163,6 +166,7 @@ ACTION_LABELS = {
     "post_settlement": _l("posted a settlement"),
     "record_payment": _l("recorded a payment"),
     "distribute_surplus": _l("distributed the year's surplus"),
+    "declare_rebate": _l("declared a second-round rebate"),
 }
 
 

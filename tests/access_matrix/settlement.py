@@ -16,5 +16,7 @@ ROUTES = {
     "settlement.bank_transfer": ("POST", "/settlement/invoices/{invoice}/bank-transfer", {"coop_manager"}),
     "settlement.surplus_page": ("GET", "/settlement/surplus", {"coop_manager"}),
     "settlement.post_surplus": ("POST", "/settlement/surplus", {"coop_manager"}),
+    "settlement.rebates_page": ("GET", "/settlement/rebates", {"processor"}),
+    "settlement.declare_rebate": ("POST", "/settlement/rebates", {"processor"}),
     "settlement.statement": ("GET", "/settlement/statement/{contract}", {"farmer", "coop_manager", "processor"}),
 }

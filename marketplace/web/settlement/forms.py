@@ -84,3 +84,25 @@ class PostSurplusForm(SurplusForm):
     nonce = HiddenField()
     # i18n: button that posts the year's surplus distribution to the members' accounts
     post = SubmitField(_l("Distribute to the members"))
+
+
+class RebateForm(BaseForm):
+    """A season's rebate pool: previewed by GET (no CSRF token), declared by DeclareRebateForm."""
+
+    class Meta:
+        csrf = False
+
+    # i18n: the harvest season (a year) of the contracts a rebate is for
+    season = IntegerField(_l("Season"), validators=[InputRequired()], render_kw={"inputmode": "numeric", "dir": "ltr"})
+    # i18n: the total second-round rebate a processor pays back to the farmers
+    pool = YuanField(_l("Rebate pool (yuan)"), render_kw=NUMBER_KW,
+                     validators=[InputRequired(), Yuan(10_000_000_000, True, _l("This amount is too large."))])
+
+
+class DeclareRebateForm(RebateForm):
+    class Meta:
+        csrf = True
+
+    nonce = HiddenField()
+    # i18n: button: declare the rebate; the farmers are owed their shares at once
+    declare = SubmitField(_l("Declare the rebate"))

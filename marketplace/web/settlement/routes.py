@@ -11,10 +11,10 @@ from marketplace.domain.errors import DomainError
 from marketplace.domain.ledger import AccountRef
 from marketplace.extensions import db
 from marketplace.models import (
-    Advance, Contract, Invoice, Payment, SettlementLine, SettlementRun, SurplusDistribution,
+    Advance, Contract, Invoice, Payment, Rebate, SettlementLine, SettlementRun, SurplusDistribution,
 )
 from marketplace.domain.surplus import Inputs
-from marketplace.services import ledger, surplus
+from marketplace.services import ledger, rebates, surplus
 from marketplace.i18n import local_name
 from marketplace.services.contract_views import grade_names
 from marketplace.services.contracts import contract_for
@@ -26,7 +26,8 @@ from marketplace.web.deliveries.labels import weight
 from marketplace.web.messages import apply_domain_error, message_for
 from marketplace.web.settlement import bp
 from marketplace.web.settlement.forms import (
-    ADVANCE_KIND_LABELS, AdvanceForm, BankTransferForm, PeriodForm, PostForm, PostSurplusForm, SurplusForm,
+    ADVANCE_KIND_LABELS, AdvanceForm, BankTransferForm, DeclareRebateForm, PeriodForm, PostForm, PostSurplusForm,
+    RebateForm, SurplusForm,
 )
 from marketplace.web.terms_text import line_text, per_kg
 
@@ -295,3 +296,54 @@ def post_surplus():
     db.session.commit()
     flash(_("The surplus is distributed and posted to the members' accounts."), "success")
     return redirect(url_for("settlement.surplus_page"))
+
+
+# --- second-round rebates ------------------------------------------------------------------------------------
+
+def render_rebates(form, status=200, declare_form=None, error=None):
+    past = db.session.scalars(sa.select(Rebate).where(Rebate.processor_id == current_user.processor_id)
+                              .order_by(Rebate.season.desc())).all()
+    planned = None
+    if declare_form is not None and error is None:
+        try:
+            planned = rebates.plan_rebate(current_user, form.season.data, form.pool.fen)
+        except DomainError as err:
+            apply_domain_error(form, err)
+            declare_form, status = None, 400
+    return render_template("settlement/rebates.html", form=form, declare_form=declare_form, planned=planned,
+                           past=past, error=error), status
+
+
+@bp.route("/rebates")
+@roles("processor")
+def rebates_page():
+    if "season" not in request.args:
+        return render_rebates(RebateForm(formdata=None, data={"season": date.today().year}))
+    form = RebateForm(formdata=request.args)
+    if not form.validate() or not 2000 <= form.season.data <= date.today().year + 1:
+        if form.season.data and not form.season.errors:
+            form.season.errors = [_("Give a year from 2000 to next year.")]
+        return render_rebates(form, 400)
+    declare_form = DeclareRebateForm(formdata=request.args)
+    declare_form.nonce.data = once.new_token()
+    return render_rebates(form, declare_form=declare_form)
+
+
+@bp.route("/rebates", methods=["POST"])
+@roles("processor")
+def declare_rebate():
+    form = DeclareRebateForm()
+    if not form.nonce.data or once.used(form.nonce.data):
+        return render_template("settlement/already_sent.html"), 409
+    if not form.validate_on_submit() or not 2000 <= (form.season.data or 0) <= date.today().year + 1:
+        return render_rebates(form, 400)
+    try:
+        once.spend(form.nonce.data, current_user.id)
+        rebates.declare_rebate(current_user, form.season.data, form.pool.fen)
+    except DomainError as err:
+        db.session.rollback()
+        return render_rebates(form, 400 if err.field else 409, error=message_for(err))
+    db.session.commit()
+    flash(_("The rebate is declared: each farmer is owed their share, and each co-op is invoiced for its members."),
+          "success")
+    return redirect(url_for("settlement.overview"))
