@@ -76,3 +76,25 @@ def test_a_manager_never_sees_another_coops_member(client, db, auth, create_coop
     auth.login(theirs.email)
     assert client.get(f"/cooperative/members/{other.id}").status_code == 200
     assert "别人的社员" in client.get("/cooperative/members").get_data(as_text=True)
+
+
+def test_a_manager_sets_a_members_payout_account(client, db, auth, create_coop, create_farmer, add_member):
+    from marketplace.models import ActionRecord
+    from tests.conftest import csrf_token
+
+    manager = create_coop()
+    membership = add_member(manager, create_farmer())
+    auth.login(manager.email)
+    url = f"/cooperative/members/{membership.id}"
+    token = csrf_token(client, url)
+    assert client.post(url + "/payout-account", data={"csrf_token": token, "payout_account": "abc"}).status_code == 400
+    assert client.post(url + "/payout-account", data={"csrf_token": token,
+                                                      "payout_account": " 6222 0212-3456 "}).status_code == 302
+    db.session.refresh(membership)
+    assert membership.payout_account == "6222 0212-3456"
+    assert db.session.query(ActionRecord).filter_by(action="set_payout_account").count() == 1
+    other = create_coop()
+    auth.logout()
+    auth.login(other.email)
+    token = csrf_token(client, "/dashboard")
+    assert client.post(url + "/payout-account", data={"csrf_token": token, "payout_account": "1"}).status_code == 404

@@ -71,8 +71,23 @@ def world(db, create_farmer, create_coop, create_processor, create_admin, add_me
     contract = make_contract(db, proposal)
     delivery = make_delivery(db, contract, manager)
     ids.update(contract=contract.id, fingerprint=contract.fingerprint, delivery=delivery.id, lot=delivery.lot_code,
-               settlement_run=(run := make_run(db, manager)).id, invoice=make_invoice(db, run, processor).id)
+               settlement_run=(run := make_run(db, manager)).id, invoice=make_invoice(db, run, processor).id,
+               payout_batch=make_batch(db, manager, farmer).id)
     return users, ids
+
+
+def make_batch(db, manager, farmer):
+    """A payout batch waiting for approval, with one cash item (made directly)."""
+    from marketplace.models import PayoutBatch, PayoutItem
+
+    batch = PayoutBatch(cooperative_id=manager.cooperative_id, prepared_by_id=manager.id, status="prepared",
+                        total_fen=100)
+    db.session.add(batch)
+    db.session.flush()
+    db.session.add(PayoutItem(batch_id=batch.id, farmer_id=farmer.id, amount_fen=100, method="cash",
+                              reference="P000001-0001", idempotency_key=f"payout:{batch.id}:{farmer.id}"))
+    db.session.commit()
+    return batch
 
 
 def make_invoice(db, run, processor):

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.domain.errors import DomainError
-from marketplace.domain.ledger import AccountRef
+from marketplace.domain.ledger import AccountRef, Leg
 from marketplace.models import Grade, Invoice, JournalEntry, SettlementLine
 from marketplace.services import deliveries as weighing
 from marketplace.services import ledger
@@ -204,3 +204,87 @@ def test_a_rebate_is_shared_by_settled_kg_exact_to_the_fen(db, app, create_farme
         declare_rebate(buyer, season, 100_000)
     assert err.value.code == "rebate_already_declared"
     assert ledger.check_ledger().ok
+
+
+def second_manager(db, manager):
+    from werkzeug.security import generate_password_hash
+
+    from marketplace.models import User
+
+    other = User(role="coop_manager", status="active", name="副主任", email=f"second-{manager.id}@example.com",
+                 password_hash=generate_password_hash("x" * 12, method="pbkdf2:sha256:1000"), locale="zh_Hans",
+                 cooperative_id=manager.cooperative_id)
+    db.session.add(other)
+    db.session.flush()
+    return other
+
+
+def test_payouts_need_four_eyes_and_pay_what_is_owed_once(db, in_force):
+    from marketplace.models import Membership
+    from marketplace.services import payouts
+
+    c, m = in_force["contract"], in_force["manager"]
+    with pytest.raises(DomainError) as err:
+        payouts.prepare_batch(m)
+    assert err.value.code == "payout_nothing_owed"
+    weigh(in_force, 100)
+    post_settlement(m, Scope(proposal_id=c.proposal_id))
+    owed = ledger.balance(AccountRef("farmer_payable", c.farmer_id))
+    membership = db.session.scalar(sa.select(Membership).where(Membership.farmer_id == c.farmer_id))
+    membership.payout_account = "6222 0212 3456 7890"
+    batch = payouts.prepare_batch(m)
+    (item,) = batch.items
+    assert (item.amount_fen, item.method, item.status) == (owed, "bank", "pending")
+    assert ledger.balance(AccountRef("farmer_payable", c.farmer_id)) == owed  # nothing moves before approval
+    with pytest.raises(DomainError) as err:
+        payouts.prepare_batch(m)
+    assert err.value.code == "payout_batch_open"
+    with pytest.raises(DomainError) as err:
+        payouts.approve_batch(m, batch.id)
+    assert err.value.code == "payout_own_batch"
+    other = second_manager(db, m)
+    payouts.approve_batch(other, batch.id)
+    assert item.status == "paid" and ledger.balance(AccountRef("farmer_payable", c.farmer_id)) == 0
+    with pytest.raises(DomainError) as err:
+        payouts.approve_batch(other, batch.id)
+    assert err.value.code == "payout_batch_not_open"
+    assert payouts.reconcile() == 0 and ledger.check_ledger().ok
+
+
+def test_a_crash_half_way_is_finished_by_the_reconciler_and_nothing_is_paid_twice(db, in_force):
+    from marketplace.models import PayoutItem
+    from marketplace.services import payouts
+
+    c, m = in_force["contract"], in_force["manager"]
+    weigh(in_force, 100)
+    post_settlement(m, Scope(proposal_id=c.proposal_id))
+    batch = payouts.prepare_batch(m)
+    # The approval was recorded, then the process died before the item was paid.
+    batch.status, batch.approved_by_id = "approved", second_manager(db, m).id
+    db.session.flush()
+    assert payouts.reconcile() == 1
+    assert payouts.reconcile() == 0
+    item = db.session.scalar(sa.select(PayoutItem))
+    assert item.status == "paid" and ledger.balance(AccountRef("farmer_payable", c.farmer_id)) == 0
+    # Posting the same key again (a second reconciler racing the first) returns the same entry.
+    again = ledger.post(item.idempotency_key, "payout",
+                        [Leg(AccountRef("farmer_payable", c.farmer_id), item.amount_fen),
+                         Leg(AccountRef("cash", m.cooperative_id), -item.amount_fen)], memo=item.reference)
+    assert again.id == item.entry_id and ledger.check_ledger().ok
+
+
+def test_a_payout_above_what_is_owed_is_refused_whole(db, in_force):
+    from marketplace.models import PayoutItem
+    from marketplace.services import payouts
+
+    c, m = in_force["contract"], in_force["manager"]
+    weigh(in_force, 100)
+    post_settlement(m, Scope(proposal_id=c.proposal_id))
+    batch = payouts.prepare_batch(m)
+    # Meanwhile the member was paid part of it some other way.
+    ledger.post("manual", "payout", [Leg(AccountRef("farmer_payable", c.farmer_id), 100),
+                                     Leg(AccountRef("cash", m.cooperative_id), -100)])
+    with pytest.raises(DomainError) as err:
+        payouts.approve_batch(second_manager(db, m), batch.id)
+    assert err.value.code == "payout_above_owed"
+    assert db.session.scalar(sa.select(PayoutItem.status)) == "pending"

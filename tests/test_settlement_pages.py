@@ -188,3 +188,49 @@ def test_the_rebate_page_previews_and_refuses_what_it_cannot_share(client, db, a
     token = csrf_token(client, "/settlement/")
     assert client.post("/settlement/rebates", data={"csrf_token": token, "season": season, "pool": "1000"}
                        ).status_code == 409  # no one-time token: nothing declared
+
+
+def test_payouts_prepared_by_one_manager_and_approved_by_another(client, db, auth, app, delivered):
+    from werkzeug.security import generate_password_hash
+
+    from marketplace.domain.ledger import AccountRef
+    from marketplace.models import Membership, PayoutBatch, User
+    from marketplace.services import ledger
+
+    c, m = delivered["contract"], delivered["manager"]
+    auth.login(m.email)
+    html = client.get(f"/settlement/preview?contract={c.id}").get_data(as_text=True)
+    client.post("/settlement/post", data={"csrf_token": csrf_token(client, "/settlement/"), "nonce": nonce_of(html),
+                                          "proposal_id": c.proposal_id})
+    membership = db.session.scalar(sa.select(Membership).where(Membership.farmer_id == c.farmer_id))
+    membership.payout_account = "6222021234567890"
+    db.session.commit()
+    page = client.get("/settlement/payouts?lang=ug").get_data(as_text=True)
+    token = csrf_token(client, "/settlement/payouts")
+    resp = client.post("/settlement/payouts/prepare", data={"csrf_token": token, "nonce": nonce_of(page)})
+    assert resp.status_code == 302
+    assert client.post("/settlement/payouts/prepare", data={"csrf_token": token, "nonce": nonce_of(page)}
+                       ).status_code == 409
+    batch = db.session.scalar(sa.select(PayoutBatch))
+    body = client.get(f"/settlement/payouts/{batch.id}").get_data(as_text=True)
+    assert 'name="approve"' not in body  # the preparer cannot approve
+    assert client.post(f"/settlement/payouts/{batch.id}/decide", data={"csrf_token": token, "approve": "1"}
+                       ).status_code == 303
+    assert client.get(f"/settlement/payouts/{batch.id}/bank-file.csv").status_code == 404
+    auth.logout()
+    other = User(role="coop_manager", status="active", name="副主任", email="second@example.com", locale="kk_Arab",
+                 password_hash=generate_password_hash("correct-horse-9", method="pbkdf2:sha256:1000"),
+                 cooperative_id=m.cooperative_id)
+    db.session.add(other)
+    db.session.commit()
+    auth.login("second@example.com")
+    body = client.get(f"/settlement/payouts/{batch.id}").get_data(as_text=True)
+    assert 'name="approve"' in body
+    token = csrf_token(client, f"/settlement/payouts/{batch.id}")
+    assert client.post(f"/settlement/payouts/{batch.id}/decide", data={"csrf_token": token, "approve": "1"}
+                       ).status_code == 302
+    db.session.refresh(batch)
+    assert batch.status == "approved" and ledger.balance(AccountRef("farmer_payable", c.farmer_id)) == 0
+    csv_text = client.get(f"/settlement/payouts/{batch.id}/bank-file.csv").get_data(as_text=True)
+    assert "6222021234567890" in csv_text and "1891.50" in csv_text
+    assert ledger.check_ledger().ok

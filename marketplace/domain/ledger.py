@@ -40,7 +40,7 @@ KINDS = {
     # Money on its way in or out through Stripe, a bank, or the co-op's cash box.
     "stripe_clearing": AccountKind(DEBIT, False, None),
     "bank_clearing": AccountKind(DEBIT, False, "cooperative"),
-    "cash": AccountKind(DEBIT, True, "cooperative"),
+    "cash": AccountKind(DEBIT, False, "cooperative"),
     # A processor's declared second-round rebate, until it is shared out to farmers.
     "rebate_pool": AccountKind(CREDIT, True, "processor"),
     # The co-op's year-end surplus to distribute, and each member's account under the law (art. 43).

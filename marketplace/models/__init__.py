@@ -11,7 +11,7 @@ from marketplace.models.price import PriceIndexEntry
 from marketplace.models.product import Grade, Product
 from marketplace.models.reference import County, Township
 from marketplace.models.settlement import (
-    Advance, Invoice, Payment, Rebate, RebateShare, SettlementLine, SettlementRun, SurplusDistribution, SurplusShare,
+    Advance, Invoice, Payment, PayoutBatch, PayoutItem, Rebate, RebateShare, SettlementLine, SettlementRun, SurplusDistribution, SurplusShare,
 )
 from marketplace.models.signature import Signature
 from marketplace.models.submission import UsedFormToken
@@ -19,5 +19,5 @@ from marketplace.models.user import FarmerProfile, User
 
 __all__ = [
     "ActionRecord", "Advance", "Base", "Contract", "ContractOrder", "Delivery", "Cooperative", "County", "FarmerProfile", "Grade", "Harvest", "Invoice", "JournalEntry", "LedgerAccount", "Posting",
-    "MatchRun", "Membership", "Notification", "Payment", "PriceIndexEntry", "Rebate", "RebateShare", "Proposal", "SettlementLine", "SettlementRun", "Signature", "SurplusDistribution", "SurplusShare", "Processor", "Product", "Township", "UsedFormToken", "User",
+    "MatchRun", "Membership", "Notification", "Payment", "PayoutBatch", "PayoutItem", "PriceIndexEntry", "Rebate", "RebateShare", "Proposal", "SettlementLine", "SettlementRun", "Signature", "SurplusDistribution", "SurplusShare", "Processor", "Product", "Township", "UsedFormToken", "User",
 ]

@@ -37,6 +37,8 @@ class Membership(Base):
     joined_on: Mapped[date]
     #: The member's capital contribution (co-operatives law art. 43), in fen.
     capital_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: Where the co-op pays the member: a bank card or account number; None pays in cash against a receipt.
+    payout_account: Mapped[str | None] = mapped_column(String(40))
 
     cooperative: Mapped[Cooperative] = relationship(back_populates="memberships")
     farmer: Mapped["User"] = relationship()  # noqa: F821

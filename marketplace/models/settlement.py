@@ -1,4 +1,5 @@
-"""Advances under a contract, settlement runs and their lines (one per delivery, ever), and processor invoices."""
+"""Money under contracts: advances, settlement runs and their lines (one per delivery, ever), invoices and
+payments in, the year-end surplus, second-round rebates, and payouts to members."""
 from datetime import date, datetime
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -205,3 +206,51 @@ class RebateShare(Base):
     farmer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     grams: Mapped[int] = mapped_column(BigInteger)
     share_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+class PayoutBatch(Base):
+    """What a co-op pays its members at once: prepared by one manager, approved by another (or an admin)."""
+
+    __tablename__ = "payout_batch"
+    __table_args__ = (
+        CheckConstraint("status IN ('prepared', 'approved', 'cancelled')", name="status"),
+        CheckConstraint("approved_by_id IS NULL OR approved_by_id <> prepared_by_id", name="four_eyes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
+    prepared_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    approved_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(10), default="prepared")
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    items: Mapped[list["PayoutItem"]] = relationship(order_by="PayoutItem.id")
+
+
+class PayoutItem(Base):
+    """One member's payout; its idempotency key is written before any money moves."""
+
+    __tablename__ = "payout_item"
+    __table_args__ = (
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+        CheckConstraint("method IN ('bank', 'cash')", name="method"),
+        CheckConstraint("status IN ('pending', 'paid')", name="status"),
+        UniqueConstraint("batch_id", "farmer_id", name="uq_payout_item_member"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("payout_batch.id"), index=True)
+    farmer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    method: Mapped[str] = mapped_column(String(10))
+    #: The account as it was when the batch was prepared (bank), or None (cash).
+    account: Mapped[str | None] = mapped_column(String(40))
+    #: The reference on the bank file or the cash receipt number.
+    reference: Mapped[str] = mapped_column(String(30), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(60), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"), unique=True)
+
+    farmer: Mapped["User"] = relationship()  # noqa: F821

@@ -118,6 +118,11 @@ MESSAGES = {
     "rebate_pool_out_of_range": _l("Give the rebate pool: more than zero and at most 100,000,000 yuan."),
     "rebate_no_deliveries": _l("No settled deliveries under your rebate contracts in this season, so there is nothing to share."),
     "rebate_already_declared": _l("A rebate for this season is already declared."),
+    "payout_batch_open": _l("A payout batch is already waiting for approval. Approve or cancel it first."),
+    "payout_nothing_owed": _l("No member is owed anything now."),
+    "payout_own_batch": _l("You prepared this batch: another manager of the co-op, or the market office, must approve it."),
+    "payout_batch_not_open": _l("This batch is no longer waiting for approval."),
+    "payout_above_owed": _l("A member in this batch is now owed less than the batch would pay. Cancel it and prepare a new one."),
     "form_already_sent": _l("This form was already sent, and what it sent was saved once. Check the list."),
 }
 
@@ -167,6 +172,9 @@ ACTION_LABELS = {
     "record_payment": _l("recorded a payment"),
     "distribute_surplus": _l("distributed the year's surplus"),
     "declare_rebate": _l("declared a second-round rebate"),
+    "prepare_payouts": _l("prepared a payout batch"),
+    "approve_payouts": _l("approved a payout batch"),
+    "set_payout_account": _l("changed the payout account"),
 }
 
 

@@ -21,6 +21,7 @@ ROUTES = {
     "coop.list_members": ("GET", "/cooperative/members", {"coop_manager"}),
     "coop.register_member": ("GET", "/cooperative/members/new", {"coop_manager"}),
     "coop.show_member": ("GET", "/cooperative/members/{membership}", {"coop_manager"}),
+    "coop.set_payout_account": ("POST", "/cooperative/members/{membership}/payout-account", {"coop_manager"}),
 }
 
 

@@ -5,7 +5,11 @@ parties of a contract read its statement.
 and {invoice} its open invoice to the world's processor.
 The POSTs carry no one-time token, so an allowed role gets 409 and nothing is posted.
 """
-# endpoint -> (method, url template, who may use it)
+#: The world's batch waits for approval, so its bank file is not there yet.
+PAYOUT_FILE = ({"coop_manager", "admin"})
+NOT_YET = {"coop_manager": 404, "admin": 404}
+
+# endpoint -> (method, url template, who may use it[, role -> status on this object])
 ROUTES = {
     "settlement.overview": ("GET", "/settlement/", {"coop_manager", "processor"}),
     "settlement.new_advance": ("GET", "/settlement/advances/new/{contract}", {"coop_manager"}),
@@ -18,5 +22,10 @@ ROUTES = {
     "settlement.post_surplus": ("POST", "/settlement/surplus", {"coop_manager"}),
     "settlement.rebates_page": ("GET", "/settlement/rebates", {"processor"}),
     "settlement.declare_rebate": ("POST", "/settlement/rebates", {"processor"}),
+    "settlement.list_payouts": ("GET", "/settlement/payouts", {"coop_manager"}),
+    "settlement.prepare_payouts": ("POST", "/settlement/payouts/prepare", {"coop_manager"}),
+    "settlement.show_payouts": ("GET", "/settlement/payouts/{payout_batch}", {"coop_manager", "admin"}),
+    "settlement.decide_payouts": ("POST", "/settlement/payouts/{payout_batch}/decide", {"coop_manager", "admin"}),
+    "settlement.bank_file": ("GET", "/settlement/payouts/{payout_batch}/bank-file.csv", PAYOUT_FILE, NOT_YET),
     "settlement.statement": ("GET", "/settlement/statement/{contract}", {"farmer", "coop_manager", "processor"}),
 }

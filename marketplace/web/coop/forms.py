@@ -31,3 +31,18 @@ class MemberForm(BaseForm):
     def validate_capital_yuan(self, field):
         if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
             raise ValidationError(_l("Give the amount in yuan with at most two decimals."))
+
+
+class PayoutAccountForm(BaseForm):
+    # i18n: the bank card or account number the co-op pays the member to; empty means cash
+    payout_account = StringField(_l("Payout account (bank card or account number)"),
+                                 validators=[Length(max=40)], render_kw={"dir": "ltr", "inputmode": "numeric",
+                                                                         "autocomplete": "off"},
+                                 description=_l("Leave empty to pay this member in cash against a receipt."))
+    save = SubmitField(_l("Save"))
+
+    def validate_payout_account(self, field):
+        text = " ".join((field.data or "").split())
+        if text and not all(ch.isdigit() or ch in " -" for ch in text):
+            raise ValidationError(_l("Use digits only (spaces and hyphens are allowed)."))
+        field.data = text

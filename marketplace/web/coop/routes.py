@@ -10,9 +10,10 @@ from marketplace.extensions import db
 from marketplace.models import ActionRecord
 from marketplace.services import members
 from marketplace.services.accounts import FarmerDetails
+from marketplace.services.audit import record_action
 from marketplace.web.access import roles
 from marketplace.web.coop import bp
-from marketplace.web.coop.forms import MemberForm
+from marketplace.web.coop.forms import MemberForm, PayoutAccountForm
 from marketplace.web.fields import fill_place_choices
 from marketplace.web.messages import apply_domain_error
 
@@ -69,4 +70,22 @@ def show_member(membership_id):
         .order_by(ActionRecord.created_at.desc(), ActionRecord.id.desc())
         .limit(50)
     ).all()
-    return render_template("coop/member.html", membership=membership, acts=acts)
+    form = PayoutAccountForm(formdata=None, payout_account=membership.payout_account or "")
+    return render_template("coop/member.html", membership=membership, acts=acts, form=form)
+
+
+@bp.route("/members/<int:membership_id>/payout-account", methods=["POST"])
+@roles("coop_manager")
+def set_payout_account(membership_id):
+    membership = members.membership_for(my_coop_id(), membership_id)
+    if membership is None:
+        abort(404)
+    form = PayoutAccountForm()
+    if not form.validate_on_submit():
+        return render_template("coop/member.html", membership=membership, acts=[], form=form), 400
+    membership.payout_account = form.payout_account.data or None
+    record_action(current_user, "set_payout_account", on_behalf_of=membership.farmer,
+                  detail=f"membership:{membership.id}")
+    db.session.commit()
+    flash(_("The payout account is saved."), "success")
+    return redirect(url_for("coop.show_member", membership_id=membership.id))

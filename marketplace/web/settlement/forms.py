@@ -106,3 +106,16 @@ class DeclareRebateForm(RebateForm):
     nonce = HiddenField()
     # i18n: button: declare the rebate; the farmers are owed their shares at once
     declare = SubmitField(_l("Declare the rebate"))
+
+
+class PrepareForm(BaseForm):
+    nonce = HiddenField()
+    # i18n: button: prepare a batch paying each member what the co-op owes them
+    prepare = SubmitField(_l("Prepare a payout batch"))
+
+
+class ApproveForm(BaseForm):
+    # i18n: button: a second manager approves a payout batch; money moves then
+    approve = SubmitField(_l("Approve and pay"))
+    # i18n: button: cancel a payout batch before it is approved
+    cancel = SubmitField(_l("Cancel the batch"))

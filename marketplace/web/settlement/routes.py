@@ -5,16 +5,17 @@ from datetime import date
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace.domain.errors import DomainError
 from marketplace.domain.ledger import AccountRef
 from marketplace.extensions import db
 from marketplace.models import (
-    Advance, Contract, Invoice, Payment, Rebate, SettlementLine, SettlementRun, SurplusDistribution,
+    Advance, Contract, Invoice, Payment, PayoutBatch, Rebate, SettlementLine, SettlementRun, SurplusDistribution,
 )
 from marketplace.domain.surplus import Inputs
-from marketplace.services import ledger, rebates, surplus
+from marketplace.services import ledger, payouts, rebates, surplus
 from marketplace.i18n import local_name
 from marketplace.services.contract_views import grade_names
 from marketplace.services.contracts import contract_for
@@ -22,21 +23,33 @@ from marketplace.services.payments import invoice_for, record_bank_transfer
 from marketplace.services.settlement import Scope, outstanding_advances, plan, post_settlement, record_advance
 from marketplace.web import once
 from marketplace.web.access import roles
+from marketplace.web.downloads import csv_response, yuan
 from marketplace.web.deliveries.labels import weight
 from marketplace.web.messages import apply_domain_error, message_for
 from marketplace.web.settlement import bp
 from marketplace.web.settlement.forms import (
     ADVANCE_KIND_LABELS, AdvanceForm, BankTransferForm, DeclareRebateForm, PeriodForm, PostForm, PostSurplusForm,
-    RebateForm, SurplusForm,
+    RebateForm, SurplusForm, PrepareForm, ApproveForm,
 )
 from marketplace.web.terms_text import line_text, per_kg
 
 PER_PAGE = 25
+PAYOUT_STATUS = {
+    # i18n: a payout batch waiting for a second manager's approval
+    "prepared": _l("Waiting for approval"),
+    # i18n: a payout batch approved; the money is paid
+    "approved": _l("Approved and paid"),
+    "cancelled": _l("Cancelled"),
+}
+
+
+def payout_status(status: str) -> str:
+    return str(PAYOUT_STATUS.get(status, status))
 
 
 @bp.context_processor
 def helpers():
-    return {"weight": weight, "line_text": line_text, "per_kg": per_kg,
+    return {"weight": weight, "line_text": line_text, "per_kg": per_kg, "payout_status": payout_status,
             "advance_kind": lambda k: str(ADVANCE_KIND_LABELS.get(k, k))}
 
 
@@ -347,3 +360,90 @@ def declare_rebate():
     flash(_("The rebate is declared: each farmer is owed their share, and each co-op is invoiced for its members."),
           "success")
     return redirect(url_for("settlement.overview"))
+
+
+# --- payouts -------------------------------------------------------------------------------------------------
+
+@bp.route("/payouts")
+@roles("coop_manager")
+def list_payouts():
+    check_coop()
+    batches = db.session.scalars(sa.select(PayoutBatch).where(PayoutBatch.cooperative_id == current_user.cooperative_id)
+                                 .order_by(PayoutBatch.id.desc()).limit(100)).all()
+    owed = payouts.owed_members(current_user.cooperative_id)
+    form = PrepareForm(formdata=None, data={"nonce": once.new_token()})
+    return render_template("settlement/payouts.html", batches=batches, owed=owed, form=form)
+
+
+@bp.route("/payouts/prepare", methods=["POST"])
+@roles("coop_manager")
+def prepare_payouts():
+    check_coop()
+    form = PrepareForm()
+    if not form.nonce.data or once.used(form.nonce.data):
+        return render_template("settlement/already_sent.html"), 409
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        once.spend(form.nonce.data, current_user.id)
+        batch = payouts.prepare_batch(current_user)
+    except DomainError as err:
+        db.session.rollback()
+        flash(message_for(err), "error")
+        return redirect(url_for("settlement.list_payouts"))
+    db.session.commit()
+    flash(_("The batch is prepared. Another manager of the co-op must approve it before any money moves."),
+          "success")
+    return redirect(url_for("settlement.show_payouts", batch_id=batch.id))
+
+
+def batch_or_404(batch_id: int) -> PayoutBatch:
+    check_coop()
+    batch = payouts.batch_for(current_user, batch_id)
+    if batch is None:
+        abort(404)
+    return batch
+
+
+@bp.route("/payouts/<int:batch_id>")
+@roles("coop_manager", "admin")
+def show_payouts(batch_id):
+    batch = batch_or_404(batch_id)
+    return render_template("settlement/payout_batch.html", batch=batch, form=ApproveForm(formdata=None),
+                           may_approve=batch.status == "prepared" and batch.prepared_by_id != current_user.id)
+
+
+@bp.route("/payouts/<int:batch_id>/decide", methods=["POST"])
+@roles("coop_manager", "admin")
+def decide_payouts(batch_id):
+    batch = batch_or_404(batch_id)
+    form = ApproveForm()
+    if not form.validate_on_submit() or not (form.approve.data or form.cancel.data):
+        abort(400)
+    try:
+        if form.approve.data:
+            payouts.approve_batch(current_user, batch.id)
+        else:
+            payouts.cancel_batch(current_user, batch.id)
+    except DomainError as err:
+        db.session.rollback()
+        if err.code == "not_yours":
+            abort(404)
+        flash(message_for(err), "error")
+        return redirect(url_for("settlement.show_payouts", batch_id=batch_id)), 303
+    db.session.commit()
+    flash(_("The batch is approved and the payouts are posted.") if form.approve.data
+          else _("The batch is cancelled."), "success")
+    return redirect(url_for("settlement.show_payouts", batch_id=batch_id))
+
+
+@bp.route("/payouts/<int:batch_id>/bank-file.csv")
+@roles("coop_manager", "admin")
+def bank_file(batch_id):
+    batch = batch_or_404(batch_id)
+    if batch.status != "approved":
+        abort(404)
+    header = [_("Name"), _("Account"), _("Amount (yuan)"), _("Reference")]
+    rows = ([item.farmer.name, item.account, yuan(item.amount_fen), item.reference]
+            for item in batch.items if item.method == "bank")
+    return csv_response(f"payouts-{batch.id}.csv", header, rows)
