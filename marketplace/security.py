@@ -9,6 +9,13 @@ CSP = (
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
 
+#: The card payment page only: Stripe's own script and frames, and nothing inline.
+STRIPE_CSP = (
+    "default-src 'self'; script-src 'self' https://js.stripe.com; style-src 'self'; img-src 'self' data:; "
+    "frame-src https://js.stripe.com https://hooks.stripe.com; connect-src 'self' https://api.stripe.com; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+)
+
 
 def set_security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)

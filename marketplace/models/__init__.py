@@ -14,10 +14,11 @@ from marketplace.models.settlement import (
     Advance, Invoice, Payment, PayoutBatch, PayoutItem, Rebate, RebateShare, SettlementLine, SettlementRun, SurplusDistribution, SurplusShare,
 )
 from marketplace.models.signature import Signature
+from marketplace.models.stripe import StripeEvent, StripeIntent
 from marketplace.models.submission import UsedFormToken
 from marketplace.models.user import FarmerProfile, User
 
 __all__ = [
     "ActionRecord", "Advance", "Base", "Contract", "ContractOrder", "Delivery", "Cooperative", "County", "FarmerProfile", "Grade", "Harvest", "Invoice", "JournalEntry", "LedgerAccount", "Posting",
-    "MatchRun", "Membership", "Notification", "Payment", "PayoutBatch", "PayoutItem", "PriceIndexEntry", "Rebate", "RebateShare", "Proposal", "SettlementLine", "SettlementRun", "Signature", "SurplusDistribution", "SurplusShare", "Processor", "Product", "Township", "UsedFormToken", "User",
+    "MatchRun", "Membership", "Notification", "Payment", "PayoutBatch", "PayoutItem", "PriceIndexEntry", "Rebate", "RebateShare", "Proposal", "SettlementLine", "SettlementRun", "Signature", "StripeEvent", "StripeIntent", "SurplusDistribution", "SurplusShare", "Processor", "Product", "Township", "UsedFormToken", "User",
 ]

@@ -123,6 +123,9 @@ MESSAGES = {
     "payout_own_batch": _l("You prepared this batch: another manager of the co-op, or the market office, must approve it."),
     "payout_batch_not_open": _l("This batch is no longer waiting for approval."),
     "payout_above_owed": _l("A member in this batch is now owed less than the batch would pay. Cancel it and prepare a new one."),
+    "stripe_off": _l("Card payment is not available. Pay by bank transfer; the co-op records it against the invoice."),
+    "stripe_unavailable": _l("The card payment service did not answer. Try again in a few minutes, or pay by bank transfer."),
+    "stripe_bad_signature": _l("This message is not from Stripe."),
     "form_already_sent": _l("This form was already sent, and what it sent was saved once. Check the list."),
 }
 

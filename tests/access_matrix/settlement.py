@@ -5,6 +5,8 @@ parties of a contract read its statement.
 and {invoice} its open invoice to the world's processor.
 The POSTs carry no one-time token, so an allowed role gets 409 and nothing is posted.
 """
+from marketplace.web.access import PUBLIC
+
 #: The world's batch waits for approval, so its bank file is not there yet.
 PAYOUT_FILE = ({"coop_manager", "admin"})
 NOT_YET = {"coop_manager": 404, "admin": 404}
@@ -27,5 +29,7 @@ ROUTES = {
     "settlement.show_payouts": ("GET", "/settlement/payouts/{payout_batch}", {"coop_manager", "admin"}),
     "settlement.decide_payouts": ("POST", "/settlement/payouts/{payout_batch}/decide", {"coop_manager", "admin"}),
     "settlement.bank_file": ("GET", "/settlement/payouts/{payout_batch}/bank-file.csv", PAYOUT_FILE, NOT_YET),
+    "settlement.pay_by_card": ("POST", "/settlement/invoices/{invoice}/card", {"processor"}),
+    "settlement.stripe_webhook": ("POST", "/settlement/stripe/webhook", PUBLIC),
     "settlement.statement": ("GET", "/settlement/statement/{contract}", {"farmer", "coop_manager", "processor"}),
 }

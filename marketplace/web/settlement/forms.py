@@ -119,3 +119,8 @@ class ApproveForm(BaseForm):
     approve = SubmitField(_l("Approve and pay"))
     # i18n: button: cancel a payout batch before it is approved
     cancel = SubmitField(_l("Cancel the batch"))
+
+
+class CardForm(BaseForm):
+    # i18n: button: pay an invoice by card through Stripe
+    pay = SubmitField(_l("Pay by card"))

@@ -3,7 +3,7 @@ invoices; the farmer (and the co-op for a member) reads the statement of a contr
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,21 +15,23 @@ from marketplace.models import (
     Advance, Contract, Invoice, Payment, PayoutBatch, Rebate, SettlementLine, SettlementRun, SurplusDistribution,
 )
 from marketplace.domain.surplus import Inputs
-from marketplace.services import ledger, payouts, rebates, surplus
+from marketplace.extensions import csrf
+from marketplace.security import STRIPE_CSP
+from marketplace.services import ledger, payouts, rebates, stripe_gateway, surplus
 from marketplace.i18n import local_name
 from marketplace.services.contract_views import grade_names
 from marketplace.services.contracts import contract_for
 from marketplace.services.payments import invoice_for, record_bank_transfer
 from marketplace.services.settlement import Scope, outstanding_advances, plan, post_settlement, record_advance
 from marketplace.web import once
-from marketplace.web.access import roles
+from marketplace.web.access import public, roles
 from marketplace.web.downloads import csv_response, yuan
 from marketplace.web.deliveries.labels import weight
 from marketplace.web.messages import apply_domain_error, message_for
 from marketplace.web.settlement import bp
 from marketplace.web.settlement.forms import (
     ADVANCE_KIND_LABELS, AdvanceForm, BankTransferForm, DeclareRebateForm, PeriodForm, PostForm, PostSurplusForm,
-    RebateForm, SurplusForm, PrepareForm, ApproveForm,
+    RebateForm, SurplusForm, PrepareForm, ApproveForm, CardForm,
 )
 from marketplace.web.terms_text import line_text, per_kg
 
@@ -210,7 +212,10 @@ def render_invoice(invoice: Invoice, form: BankTransferForm | None = None, statu
         open_fen = invoice.amount_fen - invoice.paid_fen
         form = BankTransferForm(formdata=None, data={"received_on": date.today(), "nonce": once.new_token(),
                                                      "amount": f"{open_fen // 100}.{open_fen % 100:02d}"})
-    return render_template("settlement/invoice.html", invoice=invoice, payments=payments, form=form), status
+    card = CardForm(formdata=None) if (current_user.role == "processor" and invoice.status == "open"
+                                       and stripe_gateway.enabled()) else None
+    return render_template("settlement/invoice.html", invoice=invoice, payments=payments, form=form,
+                           card=card), status
 
 
 def invoice_or_404(invoice_id: int) -> Invoice:
@@ -447,3 +452,44 @@ def bank_file(batch_id):
     rows = ([item.farmer.name, item.account, yuan(item.amount_fen), item.reference]
             for item in batch.items if item.method == "bank")
     return csv_response(f"payouts-{batch.id}.csv", header, rows)
+
+
+# --- Stripe --------------------------------------------------------------------------------------------------
+
+@bp.route("/invoices/<int:invoice_id>/card", methods=["POST"])
+@roles("processor")
+def pay_by_card(invoice_id):
+    invoice = invoice_or_404(invoice_id)
+    form = CardForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        intent = stripe_gateway.create_intent(current_user, invoice.id)
+    except DomainError as err:
+        db.session.rollback()
+        if err.code == "not_yours":
+            abort(404)
+        flash(message_for(err), "error")
+        return redirect(url_for("settlement.show_invoice", invoice_id=invoice.id)), 303
+    db.session.commit()
+    secret = stripe_gateway.client().v1.payment_intents.retrieve(intent.intent_id).client_secret
+    response = make_response(render_template(
+        "settlement/card.html", invoice=invoice, intent=intent, client_secret=secret,
+        publishable_key=current_app.config.get("STRIPE_PUBLISHABLE_KEY", ""),
+        return_url=url_for("settlement.show_invoice", invoice_id=invoice.id, _external=True)))
+    response.headers["Content-Security-Policy"] = STRIPE_CSP
+    return response
+
+
+@bp.route("/stripe/webhook", methods=["POST"])
+@public
+@csrf.exempt
+def stripe_webhook():
+    """Stripe's events, verified on the raw body; a bad or old signature is refused and nothing is recorded."""
+    try:
+        event = stripe_gateway.verify_event(request.get_data(), request.headers.get("Stripe-Signature"))
+    except DomainError:
+        return {"error": "bad signature"}, 400
+    fresh = stripe_gateway.handle_event(event)
+    db.session.commit()
+    return {"received": True, "duplicate": not fresh}, 200

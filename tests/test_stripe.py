@@ -1,0 +1,195 @@
+"""Money in through Stripe, against localstripe on 127.0.0.1: PaymentIntents in fen and CNY, webhooks verified
+on the raw body, recorded once, in any order; Stripe failing leaves nothing half-done."""
+import asyncio
+import itertools
+import json
+import socket
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+import stripe
+
+from marketplace.domain.errors import DomainError
+from marketplace.domain.ledger import AccountRef
+from marketplace.models import Grade, Invoice, Payment, StripeEvent
+from marketplace.services import deliveries as weighing
+from marketplace.services import ledger, stripe_gateway
+from marketplace.services.contracts import sign_contract
+from marketplace.services.settlement import Scope, post_settlement
+from tests.conftest import signing
+
+SECRET = "whsec_test_marketplace"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def localstripe():
+    """localstripe served from a thread on loopback, with a clean store."""
+    import warnings
+
+    from aiohttp import web
+
+    with warnings.catch_warnings():  # localstripe registers plain functions, which aiohttp deprecates
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from localstripe.resources import store
+        from localstripe.server import app as stripe_app
+
+    store.clear()
+    port = free_port()
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(stripe_app)
+
+    def serve():
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(runner.setup())
+        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    loop.call_soon_threadsafe(loop.stop)
+
+
+@pytest.fixture
+def stripe_on(app, localstripe, monkeypatch):
+    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_12345")
+    monkeypatch.setitem(app.config, "STRIPE_API_BASE", localstripe)
+    monkeypatch.setitem(app.config, "STRIPE_WEBHOOK_SECRET", SECRET)
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def invoice(db, stripe_on, contract_of):
+    """An open invoice of 1,950.00 yuan for 300 kg settled under the contract."""
+    c = contract_of["contract"]
+    sign_contract(contract_of["farmer"], c.id, signing())
+    sign_contract(contract_of["buyer"], c.id, signing())
+    start, _end = weighing.window_of(c)
+    grade = db.session.scalar(sa.select(Grade).where(Grade.product_id == c.order.product_id, Grade.rank == 1))
+    weighing.record_delivery(contract_of["manager"], c.id, weighing.DeliveryInput(
+        310_000, 10_000, 800, 300, grade.id, "质检员", start), start)
+    post_settlement(contract_of["manager"], Scope(proposal_id=c.proposal_id))
+    db.session.commit()
+    inv = db.session.scalar(sa.select(Invoice))
+    return {**contract_of, "invoice": inv}
+
+
+def signed(client, payload: dict, secret=SECRET, at=None):
+    body = json.dumps(payload)
+    ts = int(at if at is not None else time.time())
+    header = stripe.WebhookSignature.generate_signature_header(body, secret, timestamp=ts) if hasattr(
+        stripe.WebhookSignature, "generate_signature_header") else None
+    if header is None:
+        import hashlib
+        import hmac
+        sig = hmac.new(secret.encode(), f"{ts}.{body}".encode(), hashlib.sha256).hexdigest()
+        header = f"t={ts},v1={sig}"
+    return client.post("/settlement/stripe/webhook", data=body, headers={"Stripe-Signature": header},
+                       content_type="application/json")
+
+
+def event(kind: str, intent: dict, n: int) -> dict:
+    return {"id": f"evt_{intent['id']}_{n}", "object": "event", "type": kind, "api_version": "2024-06-20",
+            "created": int(time.time()), "data": {"object": intent}}
+
+
+def paid_intent(inv) -> dict:
+    """What the processor's browser does through Stripe's element: a card on the intent, then confirm."""
+    record = stripe_gateway.create_intent(inv["buyer"], inv["invoice"].id)
+    api = stripe_gateway.client().v1
+    card = api.payment_methods.create(params={"type": "card", "card": {
+        "number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"}})
+    api.payment_intents.update(record.intent_id, params={"payment_method": card.id})
+    return api.payment_intents.confirm(record.intent_id).to_dict()
+
+
+def test_an_intent_is_in_fen_and_cny_and_reused_for_the_same_open_amount(db, invoice):
+    first = stripe_gateway.create_intent(invoice["buyer"], invoice["invoice"].id)
+    again = stripe_gateway.create_intent(invoice["buyer"], invoice["invoice"].id)
+    assert first.id == again.id and first.amount_fen == 195_000
+    remote = stripe_gateway.client().v1.payment_intents.retrieve(first.intent_id)
+    assert (remote.amount, remote.currency, remote.metadata["invoice"]) == (195_000, "cny", str(invoice["invoice"].id))
+
+
+def test_a_webhook_pays_the_invoice_once_even_when_sent_twice(client, db, invoice):
+    intent = paid_intent(invoice)
+    assert intent["status"] == "succeeded"
+    ev = event("payment_intent.succeeded", intent, 1)
+    first = signed(client, ev)
+    assert first.status_code == 200 and first.json["duplicate"] is False
+    assert signed(client, ev).json["duplicate"] is True
+    db.session.expire_all()
+    inv = db.session.get(Invoice, invoice["invoice"].id)
+    assert inv.status == "paid" and db.session.scalar(sa.select(sa.func.count(Payment.id))) == 1
+    assert ledger.balance(AccountRef("stripe_clearing")) == 195_000
+    assert ledger.check_ledger().ok
+
+
+def test_events_in_any_order_apply_once(client, db, invoice):
+    intent = paid_intent(invoice)
+    created = dict(intent, status="requires_payment_method", amount_received=0)
+    events = [event("payment_intent.created", created, 1), event("payment_intent.succeeded", intent, 2),
+              event("charge.succeeded", {"id": "ch_1", "object": "charge", "payment_intent": intent["id"]}, 3)]
+    for n, order in enumerate(itertools.permutations(events)):
+        with db.session.begin_nested() as nested:
+            for ev in order:
+                assert stripe_gateway.handle_event(dict(ev, id=f"{ev['id']}_{n}")) is True
+            assert db.session.scalar(sa.select(sa.func.count(Payment.id))) == 1
+            assert ledger.check_ledger().ok
+            nested.rollback()
+
+
+def test_a_bad_or_old_signature_records_nothing(client, db, invoice):
+    intent = paid_intent(invoice)
+    ev = event("payment_intent.succeeded", intent, 9)
+    assert signed(client, ev, secret="whsec_wrong").status_code == 400
+    assert signed(client, ev, at=time.time() - 3600).status_code == 400
+    assert client.post("/settlement/stripe/webhook", data=json.dumps(ev), content_type="application/json"
+                       ).status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count(StripeEvent.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(Payment.id))) == 0
+
+
+def test_stripe_down_means_nothing_recorded(db, invoice, app, monkeypatch):
+    monkeypatch.setitem(app.config, "STRIPE_API_BASE", f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(DomainError) as err:
+        stripe_gateway.create_intent(invoice["buyer"], invoice["invoice"].id)
+    assert err.value.code == "stripe_unavailable"
+
+
+def test_without_a_key_stripe_is_off_and_hidden(client, db, auth, app, contract_of, monkeypatch):
+    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "")
+    with app.app_context():
+        assert stripe_gateway.enabled() is False
+        with pytest.raises(DomainError) as err:
+            stripe_gateway.create_intent(contract_of["buyer"], 1)
+        assert err.value.code == "stripe_off"
+
+
+def test_the_card_page_loads_stripe_only_there(client, db, auth, invoice):
+    auth.login(invoice["buyer"].email)
+    page = client.get(f"/settlement/invoices/{invoice['invoice'].id}").get_data(as_text=True)
+    assert 'name="pay"' in page
+    from tests.conftest import csrf_token
+
+    resp = client.post(f"/settlement/invoices/{invoice['invoice'].id}/card",
+                       data={"csrf_token": csrf_token(client, f"/settlement/invoices/{invoice['invoice'].id}")})
+    assert resp.status_code == 200 and "js.stripe.com" in resp.headers["Content-Security-Policy"]
+    assert "js.stripe.com" not in client.get("/dashboard").headers["Content-Security-Policy"]
+    assert "<script>" not in resp.get_data(as_text=True)  # no inline script
