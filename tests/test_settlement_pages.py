@@ -234,3 +234,25 @@ def test_payouts_prepared_by_one_manager_and_approved_by_another(client, db, aut
     csv_text = client.get(f"/settlement/payouts/{batch.id}/bank-file.csv").get_data(as_text=True)
     assert "6222021234567890" in csv_text and "1891.50" in csv_text
     assert ledger.check_ledger().ok
+
+
+def test_the_statement_pdf_is_in_the_farmers_language(client, db, auth, delivered):
+    import io
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    c = delivered["contract"]
+    delivered["farmer"].locale = "kk_Cyrl"
+    db.session.commit()
+    auth.login(delivered["manager"].email)
+    html = client.get(f"/settlement/preview?contract={c.id}").get_data(as_text=True)
+    client.post("/settlement/post", data={"csrf_token": csrf_token(client, "/settlement/"), "nonce": nonce_of(html),
+                                          "proposal_id": c.proposal_id})
+    # The manager reads in Chinese; the statement is in the farmer's language.
+    resp = client.get(f"/settlement/statement/{c.id}/statement.pdf?lang=zh_Hans")
+    assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
+    text = unicodedata.normalize("NFKC", "".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.data)).pages))
+    digits = "".join(ch for ch in text if ch.isdigit())
+    assert c.number in text and "189150" in digits  # the net, 1,891.50, however the locale groups it
+    assert any("\u0400" <= ch <= "\u04ff" for ch in text)  # Kazakh in Cyrillic, whatever the page's language

@@ -31,5 +31,7 @@ ROUTES = {
     "settlement.bank_file": ("GET", "/settlement/payouts/{payout_batch}/bank-file.csv", PAYOUT_FILE, NOT_YET),
     "settlement.pay_by_card": ("POST", "/settlement/invoices/{invoice}/card", {"processor"}),
     "settlement.stripe_webhook": ("POST", "/settlement/stripe/webhook", PUBLIC),
+    "settlement.statement_pdf": ("GET", "/settlement/statement/{contract}/statement.pdf",
+                                 {"farmer", "coop_manager", "processor"}),
     "settlement.statement": ("GET", "/settlement/statement/{contract}", {"farmer", "coop_manager", "processor"}),
 }

@@ -18,7 +18,9 @@ from marketplace.domain.surplus import Inputs
 from marketplace.extensions import csrf
 from marketplace.security import STRIPE_CSP
 from marketplace.services import ledger, payouts, rebates, stripe_gateway, surplus
-from marketplace.i18n import local_name
+from flask_babel import force_locale
+
+from marketplace.i18n import DEFAULT_LOCALE, HTML_LANG, LOCALES, local_name, text_direction
 from marketplace.services.contract_views import grade_names
 from marketplace.services.contracts import contract_for
 from marketplace.services.payments import invoice_for, record_bank_transfer
@@ -186,21 +188,41 @@ def show_run(run_id):
 
 # --- the statement -------------------------------------------------------------------------------------------
 
-@bp.route("/statement/<int:contract_id>")
-@roles("farmer", "coop_manager", "processor")
-def statement(contract_id):
-    contract = contract_or_404(contract_id)
+def statement_context(contract: Contract) -> dict:
     lines = db.session.scalars(sa.select(SettlementLine).where(SettlementLine.proposal_id == contract.proposal_id)
                                .order_by(SettlementLine.id)).all()
     advances = db.session.scalars(sa.select(Advance).where(Advance.proposal_id == contract.proposal_id)
                                   .order_by(Advance.given_on, Advance.id)).all()
-    owed_now = ledger.balance(AccountRef("farmer_payable", contract.farmer_id))
-    names = {rank: local_name(n) for rank, n in grade_names(contract).items()}
-    return render_template("settlement/statement.html", c=contract, lines=lines, advances=advances,
-                           grade_names=names,
-                           outstanding=outstanding_advances(contract.proposal_id), owed_now=owed_now,
-                           totals={k: sum(getattr(line, k) for line in lines) for k in (
-                               "gross_fen", "coop_fee_fen", "risk_levy_fen", "advances_recovered_fen", "net_fen")})
+    return {"c": contract, "lines": lines, "advances": advances,
+            "grade_names": {rank: local_name(n) for rank, n in grade_names(contract).items()},
+            "outstanding": outstanding_advances(contract.proposal_id),
+            "owed_now": ledger.balance(AccountRef("farmer_payable", contract.farmer_id)),
+            "totals": {k: sum(getattr(line, k) for line in lines) for k in (
+                "gross_fen", "coop_fee_fen", "risk_levy_fen", "advances_recovered_fen", "net_fen")}}
+
+
+@bp.route("/statement/<int:contract_id>")
+@roles("farmer", "coop_manager", "processor")
+def statement(contract_id):
+    return render_template("settlement/statement.html", **statement_context(contract_or_404(contract_id)))
+
+
+@bp.route("/statement/<int:contract_id>/statement.pdf")
+@roles("farmer", "coop_manager", "processor")
+def statement_pdf(contract_id):
+    """The statement as a PDF in the farmer's language (right to left in Uyghur and Kazakh Arabic script)."""
+    from weasyprint import HTML
+
+    contract = contract_or_404(contract_id)
+    farmer_locale = contract.harvest.farmer.locale
+    with force_locale(farmer_locale if farmer_locale in LOCALES else DEFAULT_LOCALE):
+        html = render_template("settlement/statement_pdf.html", **statement_context(contract),
+                               lang=HTML_LANG.get(farmer_locale, "zh-Hans"), direction=text_direction(farmer_locale))
+    response = make_response(HTML(string=html, base_url=request.host_url).write_pdf())
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="statement-{contract.number}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- invoices and money in -----------------------------------------------------------------------------------
