@@ -32,16 +32,19 @@ def translate_extract():
 
 
 @translate.command("update")
-def translate_update():
-    """Extract, then merge the template into every catalog."""
+@click.option("--locale", "-l", "only", multiple=True, type=click.Choice(LOCALES),
+              help="Merge into these catalogs only (repeatable); default: every catalog.")
+def translate_update(only=()):
+    """Extract, then merge the template into every catalog (or the ones named)."""
     translate_extract.callback()
-    for loc in LOCALES:
+    for loc in only or LOCALES:
         po = TRANSLATIONS / loc / "LC_MESSAGES" / "messages.po"
         if po.exists():
             _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", loc, "--no-wrap", "--ignore-obsolete")
         else:
             _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", loc, "--no-wrap")
-    _fill_source_catalog(TRANSLATIONS / SOURCE_LOCALE / "LC_MESSAGES" / "messages.po")
+    if not only or SOURCE_LOCALE in only:
+        _fill_source_catalog(TRANSLATIONS / SOURCE_LOCALE / "LC_MESSAGES" / "messages.po")
 
 
 def _fill_source_catalog(path: Path) -> None:
