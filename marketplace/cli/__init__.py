@@ -6,7 +6,8 @@ def init_app(app):
     from marketplace.cli.demo import demo
     from marketplace.cli.ledger import ledger
     from marketplace.cli.match import match
+    from marketplace.cli.season import season
     from marketplace.cli.translate import translate
 
-    for group in (translate, demo, match, contracts, ledger):
+    for group in (translate, demo, match, contracts, ledger, season):
         app.cli.add_command(group)
