@@ -389,3 +389,26 @@ def signing(**over):
     data = {"password": PASSWORD, "consent": True, "ip_address": "10.1.2.3", "user_agent": "Test phone"}
     data.update(over)
     return SigningInput(**data)
+
+
+@pytest.fixture
+def in_force(db, contract_of):
+    """The seed contract signed by both (fixed price: grade 1 at 6.50 yuan/kg, co-op fee 2 %, levy 1 %), with
+    the first day of its delivery window and its product's grades. Service tests push an app context for it."""
+    from datetime import timedelta
+
+    from marketplace.models import Grade
+    from marketplace.services.contracts import sign_contract
+    from marketplace.services.deliveries import window_of
+
+    c = contract_of["contract"]
+    sign_contract(contract_of["farmer"], c.id, signing())
+    sign_contract(contract_of["buyer"], c.id, signing())
+    start, _end = window_of(c)
+    grades = {g.rank: g for g in db.session.scalars(sa.select(Grade).where(Grade.product_id == c.order.product_id))}
+    return {**contract_of, "day": start + timedelta(days=1), "grades": grades}
+
+
+def nonce_of(html: str) -> str:
+    """The one-time token of the form on a page."""
+    return re.search(r'name="nonce" type="hidden" value="([^"]+)"', html).group(1)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from marketplace.domain.contracts import contract_transition
 from marketplace.domain.errors import DomainError, InvalidTransition
-from marketplace.models import ActionRecord, Contract, Proposal, Signature
+from marketplace.models import ActionRecord, Signature
 from marketplace.services.contracts import contract_for, sign_contract, withdraw_contract
 from tests.conftest import signing
 

@@ -6,11 +6,9 @@ import sqlalchemy as sa
 
 from marketplace.domain import lotcodes
 from marketplace.domain.errors import DomainError
-from marketplace.models import Delivery, Grade, Notification
+from marketplace.models import Delivery, Notification
 from marketplace.services import deliveries as svc
-from marketplace.services.contracts import sign_contract
 from marketplace.services.trace import trace
-from tests.conftest import signing
 
 
 @pytest.fixture(autouse=True)
@@ -18,16 +16,6 @@ def app_context(app):
     """The services notify through the app's messenger and sign lot codes with its key."""
     with app.app_context():
         yield
-
-
-@pytest.fixture
-def in_force(db, contract_of):
-    c = contract_of["contract"]
-    sign_contract(contract_of["farmer"], c.id, signing())
-    sign_contract(contract_of["buyer"], c.id, signing())
-    start, _end = svc.window_of(c)
-    grades = {g.rank: g for g in db.session.scalars(sa.select(Grade).where(Grade.product_id == c.order.product_id))}
-    return {**contract_of, "day": start + timedelta(days=1), "grades": grades}
 
 
 def reading(ctx, **over):

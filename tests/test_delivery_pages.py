@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from marketplace.models import Delivery
 from marketplace.services.contracts import sign_contract
-from tests.conftest import csrf_token, signing
+from tests.conftest import csrf_token, nonce_of, signing
 
 LOCALES = ("zh_Hans", "ug", "kk_Arab", "kk_Cyrl", "en")
 
@@ -21,10 +21,6 @@ def active(app, db, contract_of):
         sign_contract(contract_of["buyer"], c.id, signing())
         db.session.commit()
     return contract_of
-
-
-def nonce_of(html: str) -> str:
-    return re.search(r'name="nonce" type="hidden" value="([^"]+)"', html).group(1)
 
 
 def weigh_form(client, contract_id, **over):

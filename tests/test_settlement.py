@@ -22,17 +22,6 @@ def app_context(app):
         yield
 
 
-@pytest.fixture
-def in_force(db, contract_of):
-    """The seed contract (fixed price: grade 1 at 6.50 yuan/kg, co-op fee 2 %, levy 1 %), signed by both."""
-    c = contract_of["contract"]
-    sign_contract(contract_of["farmer"], c.id, signing())
-    sign_contract(contract_of["buyer"], c.id, signing())
-    start, _end = weighing.window_of(c)
-    grades = {g.rank: g for g in db.session.scalars(sa.select(Grade).where(Grade.product_id == c.order.product_id))}
-    return {**contract_of, "day": start + timedelta(days=1), "grades": grades}
-
-
 def weigh(ctx, kg, rank=1, **over):
     data = {"gross_grams": kg * 1000 + 10_000, "tare_grams": 10_000, "moisture_bp": 800, "impurity_bp": 300,
             "grade_id": ctx["grades"][rank].id, "graded_by": "质检员", "delivered_on": ctx["day"]}

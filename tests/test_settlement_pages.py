@@ -1,6 +1,5 @@
 """Settlement pages: an advance and a settlement through the forms, once each; the statement and invoices;
 strangers get 404."""
-import re
 from datetime import date
 
 import pytest
@@ -9,13 +8,9 @@ import sqlalchemy as sa
 from marketplace.models import Advance, Delivery, Grade, Invoice, SettlementLine
 from marketplace.services import deliveries as weighing
 from marketplace.services.contracts import sign_contract
-from tests.conftest import csrf_token, signing
+from tests.conftest import csrf_token, nonce_of, signing
 
 LOCALES = ("zh_Hans", "ug", "kk_Arab", "kk_Cyrl", "en")
-
-
-def nonce_of(html: str) -> str:
-    return re.search(r'name="nonce" type="hidden" value="([^"]+)"', html).group(1)
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ import json
 import socket
 import threading
 import time
-from datetime import timedelta
-
 import pytest
 import sqlalchemy as sa
 import stripe

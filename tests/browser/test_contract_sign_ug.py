@@ -14,6 +14,7 @@ from marketplace.models import (
 )
 from marketplace.services.contracts import SigningInput, sign_contract
 from marketplace.services.proposals import decide
+from tests.browser.helpers import fits_the_screen
 
 PHONE = "+8613991007501"
 PASSWORD = "long-enough-7"
@@ -62,9 +63,6 @@ def make_contract(app) -> int:
         db.session.commit()
         return contract.id
 
-
-def fits_the_screen(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_farmer_signs_a_contract_in_uyghur_on_a_phone(page, live_server, tmp_path):

@@ -16,6 +16,7 @@ from marketplace.models import (
 )
 from marketplace.services.contracts import SigningInput, sign_contract
 from marketplace.services.proposals import decide
+from tests.browser.helpers import fits_the_screen, log_in
 
 PHONE = "+8613991007601"
 MANAGER = "kk-scale@example.com"
@@ -72,16 +73,6 @@ def make_contract(app) -> int:
         return contract.id
 
 
-def fits_the_screen(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-
-
-def log_in(page, base, who, lang):
-    page.goto(f"{base}/account/login?lang={lang}")
-    page.locator("#identifier").fill(who)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("form[method=post] input[type=submit]").tap()
-    expect(page).to_have_url(re.compile(r"/dashboard"))
 
 
 def test_manager_records_in_kazakh_and_farmer_confirms_in_uyghur(page, live_server, tmp_path):
@@ -90,7 +81,7 @@ def test_manager_records_in_kazakh_and_farmer_confirms_in_uyghur(page, live_serv
     page.set_default_timeout(10_000)
     html = page.locator("html")
 
-    log_in(page, base, MANAGER, "kk_Arab")
+    log_in(page, base, MANAGER, PASSWORD, "kk_Arab")
     page.goto(f"{base}/deliveries/new?lang=kk_Arab")
     expect(html).to_have_attribute("lang", "kk-Arab")
     expect(html).to_have_attribute("dir", "rtl")
@@ -121,7 +112,7 @@ def test_manager_records_in_kazakh_and_farmer_confirms_in_uyghur(page, live_serv
     page.locator("header form button").tap()  # log out
     expect(page).not_to_have_url(re.compile(r"/deliveries/"))
 
-    log_in(page, base, "139 9100 7601", "ug")
+    log_in(page, base, "139 9100 7601", PASSWORD, "ug")
     page.goto(f"{base}/notifications/?lang=ug")
     with app.app_context():
         delivery_id = db.session.scalar(sa.select(Delivery.id).order_by(Delivery.id.desc()).limit(1))

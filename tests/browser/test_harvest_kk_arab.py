@@ -9,6 +9,7 @@ from werkzeug.security import generate_password_hash
 
 from marketplace.extensions import db
 from marketplace.models import FarmerProfile, Product, Township, User
+from tests.browser.helpers import fits_the_screen
 
 PHONE = "+8613991007001"
 PASSWORD = "long-enough-7"
@@ -30,9 +31,6 @@ def seed_kg_per_mu(app) -> Decimal:
     with app.app_context():
         return db.session.scalar(sa.select(Product.typical_yield_kg_per_mu).where(Product.code == "safflower_seed"))
 
-
-def fits_the_screen(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_farmer_posts_a_harvest_in_kazakh_arabic_on_a_phone(page, live_server):

@@ -13,6 +13,7 @@ from marketplace.models import (
     ContractOrder, FarmerProfile, Harvest, MatchRun, Processor, Product, Proposal, Township, User,
 )
 from marketplace.services.notifications import notify_farmer
+from tests.browser.helpers import fits_the_screen
 
 PHONE = "+8613991007301"
 PASSWORD = "long-enough-7"
@@ -56,9 +57,6 @@ def make_proposal(app) -> int:
         db.session.commit()
         return proposal.id
 
-
-def fits_the_screen(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_farmer_accepts_a_proposal_in_uyghur_on_a_phone(page, live_server):
