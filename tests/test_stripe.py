@@ -191,3 +191,67 @@ def test_the_card_page_loads_stripe_only_there(client, db, auth, invoice):
     assert resp.status_code == 200 and "js.stripe.com" in resp.headers["Content-Security-Policy"]
     assert "js.stripe.com" not in client.get("/dashboard").headers["Content-Security-Policy"]
     assert "<script>" not in resp.get_data(as_text=True)  # no inline script
+
+
+def test_the_same_webhook_twice_at_once_applies_once(app):
+    """On PostgreSQL two threads with their own connections receive the same event at the same instant."""
+    import threading
+
+    from marketplace.domain.identifiers import uscc_check_char
+    from marketplace.extensions import db as _db
+    from marketplace.models import Cooperative, Processor, Township
+    from tests.conftest import TestScopedSession
+
+    assert not isinstance(_db.session, TestScopedSession)
+    with app.app_context():
+        if _db.engine.url.get_backend_name() != "postgresql":
+            pytest.skip("two connections at once need PostgreSQL")
+        town = _db.session.scalar(sa.select(Township))
+        coop = Cooperative(name="并发合作社", county_id=town.county_id, registration_no="CC-WEBHOOK-1")
+        stem = "91654002MA7WH0001"
+        proc = Processor(company_name="并发付款企业", uscc=stem + uscc_check_char(stem), county_id=town.county_id,
+                         contact_name="联系人")
+        _db.session.add_all([coop, proc])
+        _db.session.flush()
+        inv = Invoice(processor_id=proc.id, cooperative_id=coop.id, amount_fen=50_000, paid_fen=0, status="open")
+        _db.session.add(inv)
+        _db.session.commit()
+        ids = {"coop": coop.id, "proc": proc.id, "invoice": inv.id}
+    intent = {"id": "pi_concurrent_1", "object": "payment_intent", "amount": 50_000, "currency": "cny",
+              "status": "succeeded", "metadata": {"invoice": str(ids["invoice"])}}
+    ev = event("payment_intent.succeeded", intent, 1)
+    outcomes, barrier = [], threading.Barrier(2)
+
+    def receive():
+        with app.app_context():
+            barrier.wait()
+            outcomes.append(stripe_gateway.handle_event(dict(ev)))
+            _db.session.commit()
+
+    try:
+        threads = [threading.Thread(target=receive) for _ in range(2)]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+        assert sorted(outcomes) == [False, True]
+        with app.app_context():
+            assert _db.session.scalar(sa.select(sa.func.count(Payment.id)).where(
+                Payment.invoice_id == ids["invoice"])) == 1
+            assert _db.session.get(Invoice, ids["invoice"]).status == "paid"
+            assert ledger.check_ledger().ok
+    finally:
+        with app.app_context():  # the ledger is append-only: lift its triggers for this clean-up only
+            _db.session.execute(sa.text("SET session_replication_role = replica"))
+            from marketplace.models import JournalEntry, LedgerAccount, Posting
+
+            entry_ids = _db.session.scalars(sa.select(Payment.entry_id).where(Payment.invoice_id == ids["invoice"])).all()
+            account_ids = _db.session.scalars(sa.select(Posting.account_id).where(Posting.entry_id.in_(entry_ids))).all()
+            _db.session.execute(sa.delete(Payment).where(Payment.invoice_id == ids["invoice"]))
+            _db.session.execute(sa.delete(Posting).where(Posting.entry_id.in_(entry_ids)))
+            _db.session.execute(sa.delete(JournalEntry).where(JournalEntry.id.in_(entry_ids)))
+            _db.session.execute(sa.delete(LedgerAccount).where(LedgerAccount.id.in_(account_ids)))
+            _db.session.execute(sa.delete(StripeEvent).where(StripeEvent.object_id == "pi_concurrent_1"))
+            _db.session.execute(sa.delete(Invoice).where(Invoice.id == ids["invoice"]))
+            _db.session.execute(sa.delete(Processor).where(Processor.id == ids["proc"]))
+            _db.session.execute(sa.delete(Cooperative).where(Cooperative.id == ids["coop"]))
+            _db.session.execute(sa.text("SET session_replication_role = DEFAULT"))
+            _db.session.commit()
