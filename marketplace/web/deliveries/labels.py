@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from marketplace.i18n import fmt_number
+from marketplace.i18n import fmt_number, ltr
 from marketplace.web.terms_text import percent
 
 STATE_LABELS = {
@@ -53,22 +53,28 @@ def _t(message: str, **values) -> Markup:
     return Markup(escape(message)) % values
 
 
+def formula(v: dict) -> Markup:
+    """before × (100 % − actual) ÷ (100 % − standard) = after, kept left to right inside any sentence."""
+    return ltr(Markup("%s × (100 %% − %s) ÷ (100 %% − %s) = %s") % (
+        weight(v["before"]), percent(v["actual_bp"]), percent(v["std_bp"]), weight(v["after"])))
+
+
 def weighing_line(code: str, v: dict) -> Markup:
     """One step of the settlement weight, as a sentence in the current language."""
     if code == "net":
         return _t(_("Gross %(gross)s minus tare %(tare)s: net %(net)s."), gross=weight(v["gross"]),
                   tare=weight(v["tare"]), net=weight(v["net"]))
     if code == "moisture":
-        return _t(_("Moisture %(actual)s is above the standard %(std)s: %(before)s × (100 %% − %(actual)s) ÷ (100 %% − %(std)s) = %(after)s."),
-                  actual=percent(v["actual_bp"]), std=percent(v["std_bp"]), before=weight(v["before"]),
-                  after=weight(v["after"]))
+        # i18n: %(formula)s is the calculation, e.g. 100 kg × (100 % − 15 %) ÷ (100 % − 13 %) = 97.701 kg
+        return _t(_("Moisture %(actual)s is above the standard %(std)s: %(formula)s."),
+                  actual=percent(v["actual_bp"]), std=percent(v["std_bp"]), formula=formula(v))
     if code == "moisture_ok":
         return _t(_("Moisture %(actual)s is within the standard %(std)s: no deduction."),
                   actual=percent(v["actual_bp"]), std=percent(v["std_bp"]))
     if code == "impurity":
-        return _t(_("Impurity %(actual)s is above the standard %(std)s: %(before)s × (100 %% − %(actual)s) ÷ (100 %% − %(std)s) = %(after)s."),
-                  actual=percent(v["actual_bp"]), std=percent(v["std_bp"]), before=weight(v["before"]),
-                  after=weight(v["after"]))
+        # i18n: %(formula)s is the calculation, e.g. 97.701 kg × (100 % − 3 %) ÷ (100 % − 2 %) = 96.704 kg
+        return _t(_("Impurity %(actual)s is above the standard %(std)s: %(formula)s."),
+                  actual=percent(v["actual_bp"]), std=percent(v["std_bp"]), formula=formula(v))
     if code == "impurity_ok":
         return _t(_("Impurity %(actual)s is within the standard %(std)s: no deduction."),
                   actual=percent(v["actual_bp"]), std=percent(v["std_bp"]))
