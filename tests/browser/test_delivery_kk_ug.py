@@ -23,21 +23,23 @@ MANAGER = "kk-scale@example.com"
 PASSWORD = "long-enough-7"
 
 
-def make_contract(app) -> int:
+def make_contract(app, phone=PHONE, manager_email=MANAGER, manager_locale="kk_Arab", farmer_locale="ug",
+                  tag="KK") -> int:
     """A contract in force whose delivery window is open today, between a co-op member and a processor."""
     with app.app_context():
         town = db.session.scalar(sa.select(Township).where(Township.code == "hainuke_xiang"))
         seed = db.session.scalar(sa.select(Product).where(Product.code == "safflower_seed"))
         quick = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
-        coop = Cooperative(name="海努克红花专业合作社", county_id=town.county_id, registration_no="93654022MA7KK0001")
-        manager = User(role="coop_manager", status="active", name="ئەسەت قابىل", email=MANAGER, locale="kk_Arab",
-                       password_hash=quick, cooperative=coop)
-        farmer = User(role="farmer", status="active", name="ئابلىمىت تۇرسۇن", phone=PHONE, locale="ug",
+        coop = Cooperative(name=f"海努克红花专业合作社{tag}", county_id=town.county_id,
+                           registration_no=f"93654022MA7{tag}0001")
+        manager = User(role="coop_manager", status="active", name="ئەسەت قابىل", email=manager_email,
+                       locale=manager_locale, password_hash=quick, cooperative=coop)
+        farmer = User(role="farmer", status="active", name="ئابلىمىت تۇرسۇن", phone=phone, locale=farmer_locale,
                       password_hash=quick)
-        stem = "91654002MA7KK0006"
-        proc = Processor(company_name="伊犁红花籽油有限公司二厂", uscc=stem + uscc_check_char(stem),
+        stem = f"91654002MA7{tag}0006"
+        proc = Processor(company_name=f"伊犁红花籽油有限公司二厂{tag}", uscc=stem + uscc_check_char(stem),
                          county_id=town.county_id, contact_name="联系人")
-        buyer = User(role="processor", status="active", name="采购", email="kk-buyer@example.com",
+        buyer = User(role="processor", status="active", name="采购", email=f"{tag.lower()}-buyer@example.com",
                      locale="zh_Hans", password_hash=quick, processor=proc)
         db.session.add_all([coop, manager, farmer, buyer,
                             FarmerProfile(user=farmer, county_id=town.county_id, township_id=town.id,
