@@ -51,6 +51,11 @@ def test_demo_season_loads_and_its_logins_work(app, client, db, auth):
     assert db.session.scalar(sa.select(sa.func.count(Delivery.id)).where(Delivery.outcome == "rejected")) >= 1
     assert db.session.scalar(sa.select(sa.func.count(Delivery.id)).where(Delivery.state == "disputed")) >= 1
     assert db.session.scalar(sa.select(sa.func.count(Delivery.id)).where(Delivery.corrects_id.is_not(None))) >= 1
+    from marketplace.models import Invoice, PayoutBatch
+    from marketplace.services.ledger import check_ledger
+
+    assert {i.status for i in db.session.scalars(sa.select(Invoice))} == {"paid", "open"}
+    assert db.session.scalar(sa.select(PayoutBatch.status)) == "prepared" and check_ledger().ok
     auth.login(ug_farmer.phone, DEMO_PASSWORD)
     page = client.get(f"/contracts/{waiting.id}?lang=ug")
     assert page.status_code == 200 and 'name="sign"' in page.get_data(as_text=True)

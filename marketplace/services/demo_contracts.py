@@ -199,4 +199,24 @@ def load_demo_contracts(admin: User, password: str, managers: list[User], today:
         if contract is not None:
             _play(cast, contract, plan, today)
             count += 1
+    _settle(cast)
     return count
+
+
+def _settle(cast: Cast) -> None:
+    """Settle the finished contracts, pay one invoice by bank transfer, and leave a payout batch to approve."""
+    from marketplace.models import Invoice
+    from marketplace.services.payments import record_bank_transfer
+    from marketplace.services.payouts import prepare_batch
+    from marketplace.services.settlement import Scope, post_settlement
+
+    finished = db.session.scalars(sa.select(Contract).where(Contract.status.in_(("fulfilled", "short_delivered")))
+                                  .order_by(Contract.id)).all()
+    for contract in finished:
+        post_settlement(_manager_of(cast, contract.farmer_id), Scope(proposal_id=contract.proposal_id))
+    first = db.session.scalar(sa.select(Invoice).where(Invoice.status == "open").order_by(Invoice.id))
+    if first is not None:
+        manager = cast.managers[first.cooperative_id]
+        record_bank_transfer(manager, first.id, first.amount_fen, "ICBC-DEMO-0001", first.created_at.date(),
+                             first.created_at.date())
+        prepare_batch(manager)  # the market office (or a second manager) approves it
