@@ -122,7 +122,7 @@ def test_an_amendment_through_the_form(client, db, as_party, active):
     base = {"csrf_token": token, "kg": "1001", "delivery_start": d["start"], "delivery_end": d["end"]}
     for rank, fen in c.terms["price_terms"]["prices"].items():
         base[f"price_{rank}"] = f"{fen / 100:.2f}"
-    for bad in ({"kg": "1001"}, {"kg": "-3"}, {"kg": "abc"}, {"kg": "9" * 30}, {"price_1": "-1"},
+    for bad in ({"kg": "1001"}, {"kg": "-3"}, {"kg": "abc"}, {"kg": "9" * 30}, {"price_1": "-1"}, {"price_1": ""},
                 {"delivery_end": "2000-01-01"}, {"kg": str(c.kg)}):
         resp = client.post(f"/contracts/{c.id}/amend", data={**base, **bad})
         assert resp.status_code == 400, bad

@@ -88,7 +88,7 @@ def _check_amendment(contract: Contract, data: AmendmentInput, today: date) -> N
     elif data.prices:
         if set(data.prices) != {int(rank) for rank in price_terms["prices"]}:
             raise DomainError("grade_not_of_product", field="prices")
-        if any(not 0 < fen <= MAX_PRICE_FEN for fen in data.prices.values()):
+        if any(not isinstance(fen, int) or not 0 < fen <= MAX_PRICE_FEN for fen in data.prices.values()):
             raise DomainError("price_out_of_range", field="prices")
 
 
