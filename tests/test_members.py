@@ -98,3 +98,24 @@ def test_a_manager_sets_a_members_payout_account(client, db, auth, create_coop, 
     auth.login(other.email)
     token = csrf_token(client, "/dashboard")
     assert client.post(url + "/payout-account", data={"csrf_token": token, "payout_account": "1"}).status_code == 404
+
+
+def test_the_stripe_connected_account_is_asked_for_only_when_stripe_is_on(client, db, app, auth, create_coop,
+                                                                         create_farmer, add_member, monkeypatch):
+    from tests.conftest import csrf_token
+
+    manager = create_coop()
+    membership = add_member(manager, create_farmer())
+    auth.login(manager.email)
+    url = f"/cooperative/members/{membership.id}"
+    assert "acct_" not in client.get(url + "?lang=en").get_data(as_text=True)
+    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_on")
+    page = client.get(url + "?lang=ug").get_data(as_text=True)
+    assert 'name="stripe_account"' in page
+    token = csrf_token(client, url)
+    bad = client.post(url + "/payout-account?lang=en", data={"csrf_token": token, "stripe_account": "acct_1; DROP"})
+    assert bad.status_code == 400 and "starts with acct_" in bad.get_data(as_text=True)
+    assert client.post(url + "/payout-account", data={"csrf_token": token,
+                                                      "stripe_account": " acct_1MemberSafflower "}).status_code == 302
+    db.session.refresh(membership)
+    assert membership.stripe_account == "acct_1MemberSafflower"

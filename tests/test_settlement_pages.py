@@ -251,3 +251,59 @@ def test_the_statement_pdf_is_in_the_farmers_language(client, db, auth, delivere
     digits = "".join(ch for ch in text if ch.isdigit())
     assert c.number in text and "189150" in digits  # the net, 1,891.50, however the locale groups it
     assert any("\u0400" <= ch <= "\u04ff" for ch in text)  # Kazakh in Cyrillic, whatever the page's language
+
+
+def test_a_stripe_payout_that_did_not_go_through_waits_on_the_page_and_is_sent_again(client, db, auth, app,
+                                                                                    delivered, monkeypatch,
+                                                                                    create_coop):
+    from werkzeug.security import generate_password_hash
+
+    from marketplace.models import Membership, PayoutBatch, PayoutItem, User
+    from marketplace.services import ledger
+    from tests.stripe_connect import FakeConnect
+
+    fake = FakeConnect(balance_fen=10_000_000, accounts={"acct_1MemberSafflower"})
+    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_connect")
+    monkeypatch.setitem(app.extensions, "stripe_http_client", fake)
+    c, m = delivered["contract"], delivered["manager"]
+    auth.login(m.email)
+    html = client.get(f"/settlement/preview?contract={c.id}").get_data(as_text=True)
+    client.post("/settlement/post", data={"csrf_token": csrf_token(client, "/settlement/"), "nonce": nonce_of(html),
+                                          "proposal_id": c.proposal_id})
+    membership = db.session.scalar(sa.select(Membership).where(Membership.farmer_id == c.farmer_id))
+    membership.stripe_account = "acct_1MemberSafflower"
+    db.session.commit()
+    page = client.get("/settlement/payouts").get_data(as_text=True)
+    client.post("/settlement/payouts/prepare", data={"csrf_token": csrf_token(client, "/settlement/payouts"),
+                                                     "nonce": nonce_of(page)})
+    batch = db.session.scalar(sa.select(PayoutBatch))
+    auth.logout()
+    db.session.add(User(role="coop_manager", status="active", name="副主任", email="second@example.com", locale="ug",
+                        password_hash=generate_password_hash("correct-horse-9", method="pbkdf2:sha256:1000"),
+                        cooperative_id=m.cooperative_id))
+    db.session.commit()
+    auth.login("second@example.com")
+    token = csrf_token(client, f"/settlement/payouts/{batch.id}")
+    fake.fail("500", "500", "500")
+    resp = client.post(f"/settlement/payouts/{batch.id}/decide?lang=en", data={"csrf_token": token, "approve": "1"},
+                       follow_redirects=True)
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "did not go through yet" in body
+    assert "Stripe did not answer" in body and 'name="retry"' in body
+    assert db.session.scalar(sa.select(PayoutItem.status)) == "pending" and fake.transfers == {}
+    # Another co-op's manager may not send it.
+    auth.logout()
+    auth.login(create_coop().email)
+    assert client.post(f"/settlement/payouts/{batch.id}/transfers",
+                       data={"csrf_token": csrf_token(client, "/dashboard")}).status_code == 404
+    auth.logout()
+    auth.login("second@example.com")
+    resp = client.post(f"/settlement/payouts/{batch.id}/transfers?lang=ug", data={"csrf_token": token},
+                       follow_redirects=True)
+    assert resp.status_code == 200 and 'dir="rtl"' in resp.get_data(as_text=True)
+    item = db.session.scalar(sa.select(PayoutItem))
+    db.session.refresh(item)
+    assert item.status == "paid" and item.transfer_id in fake.transfers and len(fake.transfers) == 1
+    assert item.transfer_id in client.get(f"/settlement/payouts/{batch.id}").get_data(as_text=True)
+    assert client.post(f"/settlement/payouts/{batch.id}/transfers", data={"csrf_token": token}).status_code == 303
+    assert len(fake.transfers) == 1 and ledger.check_ledger().ok

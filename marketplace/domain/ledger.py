@@ -41,6 +41,8 @@ KINDS = {
     "stripe_clearing": AccountKind(DEBIT, False, None),
     "bank_clearing": AccountKind(DEBIT, False, "cooperative"),
     "cash": AccountKind(DEBIT, False, "cooperative"),
+    # Payouts approved to go by Stripe Connect transfer, until Stripe confirms the transfer.
+    "payouts_in_transit": AccountKind(CREDIT, True, "cooperative"),
     # A processor's declared second-round rebate, until it is shared out to farmers.
     "rebate_pool": AccountKind(CREDIT, True, "processor"),
     # The co-op's year-end surplus to distribute, and each member's account under the law (art. 43).

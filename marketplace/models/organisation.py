@@ -39,6 +39,8 @@ class Membership(Base):
     capital_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     #: Where the co-op pays the member: a bank card or account number; None pays in cash against a receipt.
     payout_account: Mapped[str | None] = mapped_column(String(40))
+    #: The member's Stripe connected account (acct_...): when Stripe is on, payouts go there by transfer.
+    stripe_account: Mapped[str | None] = mapped_column(String(40))
 
     cooperative: Mapped[Cooperative] = relationship(back_populates="memberships")
     farmer: Mapped["User"] = relationship()  # noqa: F821

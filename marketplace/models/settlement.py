@@ -235,8 +235,9 @@ class PayoutItem(Base):
     __tablename__ = "payout_item"
     __table_args__ = (
         CheckConstraint("amount_fen > 0", name="amount_positive"),
-        CheckConstraint("method IN ('bank', 'cash')", name="method"),
+        CheckConstraint("method IN ('bank', 'cash', 'stripe')", name="method"),
         CheckConstraint("status IN ('pending', 'paid')", name="status"),
+        CheckConstraint("attempt >= 0", name="attempt"),
         UniqueConstraint("batch_id", "farmer_id", name="uq_payout_item_member"),
     )
 
@@ -245,12 +246,24 @@ class PayoutItem(Base):
     farmer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     method: Mapped[str] = mapped_column(String(10))
-    #: The account as it was when the batch was prepared (bank), or None (cash).
+    #: The account as it was when the batch was prepared: a bank account, a Stripe connected account (acct_...),
+    #: or None (cash).
     account: Mapped[str | None] = mapped_column(String(40))
     #: The reference on the bank file or the cash receipt number.
     reference: Mapped[str] = mapped_column(String(30), unique=True)
     idempotency_key: Mapped[str] = mapped_column(String(60), unique=True)
     status: Mapped[str] = mapped_column(String(10), default="pending")
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"), unique=True)
+    #: Stripe transfers: which try this is (the Stripe idempotency key ends in it; it moves on only after Stripe
+    #: refused a try outright, so a timed-out try is always retried under the same key), Stripe's transfer id once
+    #: known, the entry recording the transfer, and why the last try did not go through.
+    attempt: Mapped[int] = mapped_column(default=0, server_default="0")
+    transfer_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    sent_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"), unique=True)
+    last_error: Mapped[str | None] = mapped_column(String(40))
 
     farmer: Mapped["User"] = relationship()  # noqa: F821
+
+    @property
+    def stripe_key(self) -> str:
+        return f"{self.idempotency_key}:try{self.attempt}"

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.domain.errors import DomainError
 from marketplace.domain.ledger import KINDS, AccountRef, Leg, check_legs, digest, merged, natural, reversed_legs
 from marketplace.extensions import db
-from marketplace.models import JournalEntry, LedgerAccount, Posting, User
+from marketplace.models import JournalEntry, LedgerAccount, Payment, PayoutItem, Posting, User
 
 
 def _owner(ref: AccountRef) -> int:
@@ -144,5 +144,23 @@ def check_ledger(limit: int = 50) -> LedgerReport:
             .where(LedgerAccount.kind.in_(floored))):
         if natural(kind, raw) < 0:
             problems.append(f"account {account_id} ({kind}) is below zero: {natural(kind, raw)} fen")
+    problems += _stripe_problems(limit)
     count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
     return LedgerReport(count(JournalEntry), count(Posting), count(LedgerAccount), problems)
+
+
+def _stripe_problems(limit: int) -> list[str]:
+    """Each Stripe object is posted exactly once: a payment per PaymentIntent, one entry per transfer, and no
+    transfer entry that no payout stands behind."""
+    problems = [f"PaymentIntent {ref} is posted {n} times" for ref, n in db.session.execute(
+        sa.select(Payment.reference, sa.func.count()).where(Payment.method == "stripe")
+        .group_by(Payment.reference).having(sa.func.count() > 1).limit(limit))]
+    problems += [f"payout {ref} is marked paid by Stripe without a recorded transfer" for (ref,) in db.session.execute(
+        sa.select(PayoutItem.reference).where(PayoutItem.method == "stripe", PayoutItem.status == "paid", sa.or_(
+            PayoutItem.transfer_id.is_(None), PayoutItem.sent_entry_id.is_(None))).limit(limit))]
+    problems += [f"transfer entry {entry_id} ({memo}) does not match its payout" for entry_id, memo in db.session.execute(
+        sa.select(JournalEntry.id, JournalEntry.memo)
+        .outerjoin(PayoutItem, PayoutItem.sent_entry_id == JournalEntry.id)
+        .where(JournalEntry.kind == "stripe_transfer", sa.or_(
+            PayoutItem.id.is_(None), PayoutItem.transfer_id != JournalEntry.memo)).limit(limit))]
+    return problems

@@ -4,6 +4,13 @@ idempotency key written when the batch was prepared. A bank payment file and cas
 
 Approving again, or after a crash half-way, posts each item at most once (the key), and `reconcile`
 finishes anything left pending in an approved batch.
+
+A member with a Stripe connected account (when Stripe is on) is paid by Connect transfer. Approving moves the
+amount from what the member is owed to the co-op's payouts in transit; only after the approval is committed is
+Stripe called, under a key built from the item's key and its try number, and the transfer is recorded (in transit
+to the Stripe balance) once Stripe has answered with its id. A crash before the call, or after it and before the
+recording, leaves the item pending with the same key: the reconciler sends it again and Stripe answers with the
+same transfer, so nothing is paid twice. The try number moves on only when Stripe refused the request outright.
 """
 import sqlalchemy as sa
 
@@ -12,7 +19,7 @@ from marketplace.domain.ledger import AccountRef, Leg
 from marketplace.extensions import db
 from marketplace.models import LedgerAccount, Membership, PayoutBatch, PayoutItem, User
 from marketplace.models.base import utcnow
-from marketplace.services import ledger
+from marketplace.services import ledger, stripe_gateway
 from marketplace.services.audit import record_action
 
 
@@ -36,8 +43,16 @@ def batch_for(actor: User, batch_id: int) -> PayoutBatch | None:
     return None
 
 
+def _method(membership: Membership, stripe_on: bool) -> tuple[str, str | None]:
+    if stripe_on and membership.stripe_account:
+        return "stripe", membership.stripe_account
+    account = (membership.payout_account or "").strip() or None
+    return ("bank" if account else "cash"), account
+
+
 def prepare_batch(manager: User) -> PayoutBatch:
-    """Everything owed to each member, by bank where the member has an account, otherwise in cash."""
+    """Everything owed to each member: by Stripe transfer where the member has a connected account and Stripe is
+    on, by bank where the member has an account, otherwise in cash."""
     if manager.role != "coop_manager" or manager.cooperative_id is None:
         raise DomainError("not_yours")
     open_batch = db.session.scalar(sa.select(PayoutBatch.id).where(
@@ -51,23 +66,30 @@ def prepare_batch(manager: User) -> PayoutBatch:
                         total_fen=sum(amount for _, amount in owed))
     db.session.add(batch)
     db.session.flush()
+    stripe_on = stripe_gateway.enabled()
     for n, (membership, amount) in enumerate(owed, start=1):
-        account = (membership.payout_account or "").strip() or None
+        method, account = _method(membership, stripe_on)
         db.session.add(PayoutItem(
             batch_id=batch.id, farmer_id=membership.farmer_id, amount_fen=amount,
-            method="bank" if account else "cash", account=account, reference=f"P{batch.id:06d}-{n:04d}",
+            method=method, account=account, reference=f"P{batch.id:06d}-{n:04d}",
             idempotency_key=f"payout:{batch.id}:{membership.farmer_id}", status="pending"))
     db.session.flush()
     record_action(manager, "prepare_payouts", detail=f"payout_batch:{batch.id}")
     return batch
 
 
-def _pay(item: PayoutItem, cooperative_id: int, actor: User) -> None:
-    clearing = AccountRef("bank_clearing" if item.method == "bank" else "cash", cooperative_id)
+CLEARING = {"bank": "bank_clearing", "cash": "cash", "stripe": "payouts_in_transit"}
+
+
+def _pay(item: PayoutItem, cooperative_id: int, actor: User | None) -> None:
+    """Post the payout from what the member is owed; a Stripe item stays pending until the transfer is made."""
     entry = ledger.post(item.idempotency_key, "payout",
                         [Leg(AccountRef("farmer_payable", item.farmer_id), item.amount_fen),
-                         Leg(clearing, -item.amount_fen)], memo=item.reference, actor=actor)
-    item.entry_id, item.status = entry.id, "paid"
+                         Leg(AccountRef(CLEARING[item.method], cooperative_id), -item.amount_fen)],
+                        memo=item.reference, actor=actor)
+    item.entry_id = entry.id
+    if item.method != "stripe":
+        item.status = "paid"
 
 
 def approve_batch(approver: User, batch_id: int) -> PayoutBatch:
@@ -104,13 +126,70 @@ def cancel_batch(manager: User, batch_id: int) -> PayoutBatch:
     return batch
 
 
+def _record_transfer(item: PayoutItem, cooperative_id: int, transfer_id: str) -> None:
+    entry = ledger.post(f"{item.idempotency_key}:sent", "stripe_transfer",
+                        [Leg(AccountRef("payouts_in_transit", cooperative_id), item.amount_fen),
+                         Leg(AccountRef("stripe_clearing"), -item.amount_fen)], memo=transfer_id)
+    item.transfer_id, item.sent_entry_id, item.status, item.last_error = transfer_id, entry.id, "paid", None
+
+
+def send_transfers(batch_id: int | None = None) -> tuple[int, int]:
+    """Send the pending Stripe transfers of approved batches (of one batch, or all); (sent, still pending).
+
+    Commits around each call to Stripe, because money leaves outside this database: the try's key is committed
+    before the call, and the transfer's id right after the answer.
+    """
+    query = (sa.select(PayoutItem.id).join(PayoutBatch, PayoutBatch.id == PayoutItem.batch_id)
+             .where(PayoutBatch.status == "approved", PayoutItem.status == "pending", PayoutItem.method == "stripe",
+                    PayoutItem.entry_id.is_not(None)).order_by(PayoutItem.id))
+    if batch_id is not None:
+        query = query.where(PayoutBatch.id == batch_id)
+    if not stripe_gateway.enabled():  # Stripe switched off meanwhile: they wait
+        return 0, len(db.session.scalars(query).all())
+    sent = waiting = 0
+    for item_id in db.session.scalars(query).all():
+        db.session.commit()
+        item = db.session.get(PayoutItem, item_id)
+        batch = db.session.get(PayoutBatch, item.batch_id)
+        if item.status != "pending":
+            continue
+        try:
+            transfer_id = None
+            if item.last_error == "stripe_unavailable":
+                # The last try's answer never came: Stripe may have made the transfer, or kept a failure for that
+                # key. Ask; if there is none, a new key is safe.
+                transfer_id = stripe_gateway.find_transfer(item.reference)
+                if transfer_id is None:
+                    item.attempt += 1
+                    db.session.commit()
+            if transfer_id is None:
+                transfer_id = stripe_gateway.send_transfer(item.amount_fen, item.account, item.stripe_key,
+                                                           item.reference)
+        except stripe_gateway.TransferNotMade as err:
+            item.last_error = err.code
+            if err.refused:
+                item.attempt += 1  # Stripe made nothing under that key: the next try may use a new one
+            db.session.commit()
+            waiting += 1
+            continue
+        _record_transfer(item, batch.cooperative_id, transfer_id)
+        db.session.commit()
+        sent += 1
+    return sent, waiting
+
+
 def reconcile() -> int:
-    """Finish items left pending in approved batches (after a crash half-way); returns how many were paid."""
+    """Finish what was left pending in approved batches (after a crash half-way): post the items not yet
+    posted, then send the Stripe transfers not yet made; returns how many items were finished."""
     done = 0
     for item, batch in db.session.execute(
             sa.select(PayoutItem, PayoutBatch).join(PayoutBatch, PayoutBatch.id == PayoutItem.batch_id)
-            .where(PayoutBatch.status == "approved", PayoutItem.status == "pending")).all():
+            .where(PayoutBatch.status == "approved", PayoutItem.status == "pending",
+                   PayoutItem.entry_id.is_(None))).all():
         _pay(item, batch.cooperative_id, db.session.get(User, batch.approved_by_id))
-        done += 1
+        done += item.status == "paid"
     db.session.flush()
+    if db.session.scalar(sa.select(PayoutItem.id).where(PayoutItem.method == "stripe",
+                                                        PayoutItem.status == "pending").limit(1)):
+        done += send_transfers()[0]
     return done

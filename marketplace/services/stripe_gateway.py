@@ -31,7 +31,50 @@ def enabled() -> bool:
 def client() -> stripe.StripeClient:
     base = current_app.config.get("STRIPE_API_BASE")
     kwargs = {"base_addresses": {"api": base}} if base else {}
+    http_client = current_app.extensions.get("stripe_http_client")  # a stand-in for Stripe, in tests
+    if http_client is not None:
+        kwargs["http_client"] = http_client
     return stripe.StripeClient(current_app.config["STRIPE_SECRET_KEY"], max_network_retries=2, **kwargs)
+
+
+class TransferNotMade(Exception):
+    """Stripe did not (or may not have) made the transfer. `refused`: Stripe answered that it will not make it
+    (a fresh try needs a fresh key); otherwise the answer never came, or Stripe failed, and the same key must be
+    used again, because the transfer may exist."""
+
+    def __init__(self, code: str, refused: bool):
+        super().__init__(code)
+        self.code, self.refused = code, refused
+
+
+def send_transfer(amount_fen: int, destination: str, key: str, reference: str) -> str:
+    """A Connect transfer from the marketplace's Stripe balance to a member's connected account; its id.
+
+    The idempotency key makes a repeat of the same request return the same transfer, so a request whose answer
+    was lost can be sent again safely.
+    """
+    try:
+        transfer = client().v1.transfers.create(
+            params={"amount": amount_fen, "currency": "cny", "destination": destination,
+                    "transfer_group": reference, "metadata": {"reference": reference}},
+            options={"idempotency_key": key})
+    except stripe.IdempotencyError:
+        raise TransferNotMade("idempotency_error", refused=False) from None
+    except (stripe.InvalidRequestError, stripe.PermissionError, stripe.AuthenticationError) as err:
+        raise TransferNotMade((err.code or "refused")[:40], refused=True) from None
+    except stripe.StripeError as err:  # a timeout, a lost connection, Stripe's own 500: the outcome is unknown
+        current_app.logger.warning("stripe: transfer %s failed: %s", reference, err)
+        raise TransferNotMade("stripe_unavailable", refused=False) from None
+    return transfer.id
+
+
+def find_transfer(reference: str) -> str | None:
+    """The transfer made for a payout reference, if Stripe has one (asked after a try whose answer was lost)."""
+    try:
+        found = client().v1.transfers.list(params={"transfer_group": reference, "limit": 1})
+    except stripe.StripeError:
+        raise TransferNotMade("stripe_unavailable", refused=False) from None
+    return found.data[0].id if found.data else None
 
 
 def create_intent(processor_user: User, invoice_id: int) -> StripeIntent:

@@ -28,6 +28,7 @@ ROUTES = {
     "settlement.prepare_payouts": ("POST", "/settlement/payouts/prepare", {"coop_manager"}),
     "settlement.show_payouts": ("GET", "/settlement/payouts/{payout_batch}", {"coop_manager", "admin"}),
     "settlement.decide_payouts": ("POST", "/settlement/payouts/{payout_batch}/decide", {"coop_manager", "admin"}),
+    "settlement.retry_transfers": ("POST", "/settlement/payouts/{payout_batch}/transfers", {"coop_manager", "admin"}),
     "settlement.bank_file": ("GET", "/settlement/payouts/{payout_batch}/bank-file.csv", PAYOUT_FILE, NOT_YET),
     "settlement.pay_by_card": ("POST", "/settlement/invoices/{invoice}/card", {"processor"}),
     "settlement.stripe_webhook": ("POST", "/settlement/stripe/webhook", PUBLIC),

@@ -1,4 +1,5 @@
 """Co-operative forms."""
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -39,7 +40,17 @@ class PayoutAccountForm(BaseForm):
                                  validators=[Length(max=40)], render_kw={"dir": "ltr", "inputmode": "numeric",
                                                                          "autocomplete": "off"},
                                  description=_l("Leave empty to pay this member in cash against a receipt."))
+    # i18n: the member's Stripe connected account id; payouts then go there by transfer
+    stripe_account = StringField(_l("Stripe connected account"), validators=[Length(max=40)],
+                                 render_kw={"dir": "ltr", "autocomplete": "off", "placeholder": "acct_..."},
+                                 description=_l("When it is set, payouts go to this account by Stripe transfer."))
     save = SubmitField(_l("Save"))
+
+    def validate_stripe_account(self, field):
+        text = (field.data or "").strip()
+        if text and not re.fullmatch(r"acct_[A-Za-z0-9]{6,34}", text):
+            raise ValidationError(_l("A Stripe connected account id starts with acct_ followed by letters and digits."))
+        field.data = text
 
     def validate_payout_account(self, field):
         text = " ".join((field.data or "").split())

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from marketplace.domain.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import ActionRecord
-from marketplace.services import members
+from marketplace.services import members, stripe_gateway
 from marketplace.services.accounts import FarmerDetails
 from marketplace.services.audit import record_action
 from marketplace.web.access import roles
@@ -70,8 +70,17 @@ def show_member(membership_id):
         .order_by(ActionRecord.created_at.desc(), ActionRecord.id.desc())
         .limit(50)
     ).all()
-    form = PayoutAccountForm(formdata=None, payout_account=membership.payout_account or "")
+    form = payout_form(formdata=None, payout_account=membership.payout_account or "",
+                       stripe_account=membership.stripe_account or "")
     return render_template("coop/member.html", membership=membership, acts=acts, form=form)
+
+
+def payout_form(**kwargs) -> PayoutAccountForm:
+    """The payout account form; the Stripe connected account only when Stripe is on."""
+    form = PayoutAccountForm(**kwargs)
+    if not stripe_gateway.enabled():
+        del form.stripe_account
+    return form
 
 
 @bp.route("/members/<int:membership_id>/payout-account", methods=["POST"])
@@ -80,10 +89,12 @@ def set_payout_account(membership_id):
     membership = members.membership_for(my_coop_id(), membership_id)
     if membership is None:
         abort(404)
-    form = PayoutAccountForm()
+    form = payout_form()
     if not form.validate_on_submit():
         return render_template("coop/member.html", membership=membership, acts=[], form=form), 400
     membership.payout_account = form.payout_account.data or None
+    if "stripe_account" in form:
+        membership.stripe_account = form.stripe_account.data or None
     record_action(current_user, "set_payout_account", on_behalf_of=membership.farmer,
                   detail=f"membership:{membership.id}")
     db.session.commit()

@@ -121,6 +121,11 @@ class ApproveForm(BaseForm):
     cancel = SubmitField(_l("Cancel the batch"))
 
 
+class RetryTransfersForm(BaseForm):
+    # i18n: button: send again the Stripe transfers of a payout batch that did not go through
+    retry = SubmitField(_l("Send the waiting transfers again"))
+
+
 class CardForm(BaseForm):
     # i18n: button: pay an invoice by card through Stripe
     pay = SubmitField(_l("Pay by card"))

@@ -12,7 +12,7 @@ from marketplace.domain.errors import DomainError
 from marketplace.domain.ledger import AccountRef
 from marketplace.extensions import db
 from marketplace.models import (
-    Advance, Contract, Invoice, Payment, PayoutBatch, Rebate, SettlementLine, SettlementRun, SurplusDistribution,
+    Advance, Contract, Invoice, Payment, PayoutBatch, PayoutItem, Rebate, SettlementLine, SettlementRun, SurplusDistribution,
 )
 from marketplace.domain.surplus import Inputs
 from marketplace.extensions import csrf
@@ -33,7 +33,7 @@ from marketplace.web.messages import apply_domain_error, message_for
 from marketplace.web.settlement import bp
 from marketplace.web.settlement.forms import (
     ADVANCE_KIND_LABELS, AdvanceForm, BankTransferForm, DeclareRebateForm, PeriodForm, PostForm, PostSurplusForm,
-    RebateForm, SurplusForm, PrepareForm, ApproveForm, CardForm,
+    RebateForm, SurplusForm, PrepareForm, ApproveForm, CardForm, RetryTransfersForm,
 )
 from marketplace.web.terms_text import line_text, per_kg
 
@@ -47,13 +47,33 @@ PAYOUT_STATUS = {
 }
 
 
+TRANSFER_ERRORS = {
+    # i18n: why a Stripe transfer to a member is still waiting
+    "balance_insufficient": _l("the marketplace's Stripe balance is too low for now"),
+    "stripe_unavailable": _l("Stripe did not answer; it is asked again"),
+    "resource_missing": _l("Stripe does not know the member's connected account"),
+}
+
+
 def payout_status(status: str) -> str:
     return str(PAYOUT_STATUS.get(status, status))
+
+
+def item_status(item: PayoutItem) -> str:
+    """Paid, or for a Stripe transfer not yet made: waiting, and why."""
+    if item.status == "paid":
+        return _("Paid")
+    if item.method == "stripe" and item.entry_id is not None:
+        reason = TRANSFER_ERRORS.get(item.last_error or "")
+        # i18n: a Stripe transfer approved but not yet made; %(reason)s says why
+        return _("Transfer waiting: %(reason)s", reason=reason) if reason else _("Transfer being sent")
+    return _("Open")
 
 
 @bp.context_processor
 def helpers():
     return {"weight": weight, "line_text": line_text, "per_kg": per_kg, "payout_status": payout_status,
+            "item_status": item_status,
             "advance_kind": lambda k: str(ADVANCE_KIND_LABELS.get(k, k))}
 
 
@@ -436,8 +456,20 @@ def batch_or_404(batch_id: int) -> PayoutBatch:
 @roles("coop_manager", "admin")
 def show_payouts(batch_id):
     batch = batch_or_404(batch_id)
+    waiting = batch.status == "approved" and any(i.method == "stripe" and i.status == "pending" for i in batch.items)
     return render_template("settlement/payout_batch.html", batch=batch, form=ApproveForm(formdata=None),
-                           may_approve=batch.status == "prepared" and batch.prepared_by_id != current_user.id)
+                           may_approve=batch.status == "prepared" and batch.prepared_by_id != current_user.id,
+                           retry_form=RetryTransfersForm(formdata=None) if waiting else None)
+
+
+def send_transfers(batch_id: int) -> None:
+    """After the approval is committed: the batch's Stripe transfers, each committed as Stripe answers."""
+    sent, waiting = payouts.send_transfers(batch_id)
+    if waiting:
+        flash(_("Some Stripe transfers did not go through yet. They are sent again later, or now with the button "
+                "below."), "error")
+    elif sent:
+        flash(_("The Stripe transfers are made."), "success")
 
 
 @bp.route("/payouts/<int:batch_id>/decide", methods=["POST"])
@@ -461,7 +493,21 @@ def decide_payouts(batch_id):
     db.session.commit()
     flash(_("The batch is approved and the payouts are posted.") if form.approve.data
           else _("The batch is cancelled."), "success")
+    if form.approve.data:
+        send_transfers(batch_id)
     return redirect(url_for("settlement.show_payouts", batch_id=batch_id))
+
+
+@bp.route("/payouts/<int:batch_id>/transfers", methods=["POST"])
+@roles("coop_manager", "admin")
+def retry_transfers(batch_id):
+    batch = batch_or_404(batch_id)
+    if not RetryTransfersForm().validate_on_submit():
+        abort(400)
+    if batch.status != "approved":
+        abort(409)
+    send_transfers(batch.id)
+    return redirect(url_for("settlement.show_payouts", batch_id=batch.id), 303)
 
 
 @bp.route("/payouts/<int:batch_id>/bank-file.csv")
