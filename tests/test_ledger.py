@@ -85,6 +85,25 @@ def test_paying_a_farmer_more_than_is_owed_is_refused(db):
     assert ledger.balance(FARMER_1) == 0 and ledger.check_ledger().ok
 
 
+def test_entries_posted_together_are_all_or_nothing_and_checked_in_order(db):
+    settle()  # farmer 1 is owed 9,800
+    pay = lambda key, amount: ledger.Request(key, "payout", [Leg(FARMER_1, amount), Leg(BANK, -amount)])  # noqa: E731
+    with pytest.raises(DomainError) as err:
+        ledger.post_many([pay("p-1", 9_000), pay("p-2", 900)])  # 9,900 > 9,800: the second would overdraw
+    assert err.value.code == "ledger_would_go_negative"
+    assert ledger.balance(FARMER_1) == 9_800 and db.session.scalar(sa.select(sa.func.count(JournalEntry.id))) == 1
+    first, second = ledger.post_many([pay("p-1", 9_000), pay("p-2", 800)])
+    assert ledger.balance(FARMER_1) == 0 and first.key == "p-1" and second.key == "p-2"
+    # Again, with one new key: the two replayed, the new one posted; keys twice in one call are refused.
+    again = ledger.post_many([pay("p-2", 800), ledger.Request("fee-out", "x", [Leg(FEE, 100), Leg(BANK, -100)]),
+                              pay("p-1", 9_000)])
+    assert [e.id for e in again][::2] == [second.id, first.id]
+    with pytest.raises(DomainError) as err:
+        ledger.post_many([pay("p-3", 1), pay("p-3", 1)])
+    assert err.value.code == "ledger_key_reused"
+    assert ledger.check_ledger().ok
+
+
 def test_a_reversal_undoes_an_entry_once(db):
     entry = settle()
     back = ledger.reverse(entry, "settle-1:reversal")

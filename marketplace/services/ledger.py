@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.domain.errors import DomainError
 from marketplace.domain.ledger import KINDS, AccountRef, Leg, check_legs, digest, merged, natural, reversed_legs
 from marketplace.extensions import db
+from marketplace.models.base import utcnow
 from marketplace.models import JournalEntry, LedgerAccount, Payment, PayoutItem, Posting, User
 
 
@@ -49,49 +50,119 @@ def _existing(key: str, payload_digest: str) -> JournalEntry | None:
     return entry
 
 
+def _insert(model):
+    """An INSERT that can skip a conflicting row (PostgreSQL and SQLite both say ON CONFLICT DO NOTHING)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
+def _lock_accounts(refs: list[AccountRef]) -> dict[AccountRef, list[int]]:
+    """[id, raw balance] of each account, locked in id order in one statement; missing ones are made first."""
+    wanted = sorted({(ref.kind, _owner(ref)) for ref in refs})
+    query = (sa.select(LedgerAccount.id, LedgerAccount.kind, LedgerAccount.owner_id, LedgerAccount.balance_fen)
+             .where(sa.tuple_(LedgerAccount.kind, LedgerAccount.owner_id).in_(wanted))
+             .order_by(LedgerAccount.id).with_for_update())
+    rows = db.session.execute(query).all()
+    if len(rows) < len(wanted):
+        # First use of an account: made here; one made meanwhile by another transaction wins quietly.
+        db.session.execute(_insert(LedgerAccount).values(
+            [{"kind": kind, "owner_id": owner, "balance_fen": 0} for kind, owner in wanted])
+            .on_conflict_do_nothing(index_elements=["kind", "owner_id"]))
+        rows = db.session.execute(query).all()
+    found = {(kind, owner): [account_id, raw] for account_id, kind, owner, raw in rows}
+    return {ref: found[(ref.kind, _owner(ref))] for ref in refs}
+
+
+@dataclass(frozen=True)
+class Request:
+    """One entry to post: its idempotency key, kind, legs and memo."""
+
+    key: str
+    kind: str
+    legs: list[Leg]
+    memo: str = ""
+    reverses: JournalEntry | None = None
+
+
 def post(key: str, kind: str, legs: list[Leg], memo: str = "", actor: User | None = None,
          reverses: JournalEntry | None = None) -> JournalEntry:
     """Post one balanced entry under `key`; the same key and payload again returns the first entry."""
-    if not key or len(key) > 120:
-        raise DomainError("ledger_bad_key")
-    check_legs(legs)
-    legs = merged(legs)
-    check_legs(legs)
-    payload_digest = digest(kind, memo[:200], legs)
-    entry = _existing(key, payload_digest)
-    if entry is not None:
-        return entry
-    accounts = {}
-    for leg in sorted(legs, key=lambda leg: leg.account):
-        accounts[leg.account] = account_for(leg.account)
-    # Lock in id order, then move the balances; refuse what would take a floored account below zero.
-    locked = {a.id: a for a in db.session.scalars(
-        sa.select(LedgerAccount).where(LedgerAccount.id.in_([a.id for a in accounts.values()]))
-        .order_by(LedgerAccount.id).with_for_update().execution_options(populate_existing=True))}
-    for leg in legs:
-        account = locked[accounts[leg.account].id]
-        after = account.balance_fen + leg.amount_fen
-        if KINDS[account.kind].floored and natural(account.kind, after) < 0:
-            raise DomainError("ledger_would_go_negative", account=account.kind)
-    try:
-        with db.session.begin_nested():
-            entry = JournalEntry(key=key, kind=kind, memo=memo[:200], digest=payload_digest,
-                                 reverses_id=reverses.id if reverses else None,
-                                 created_by_id=actor.id if actor else None)
-            db.session.add(entry)
-            db.session.flush()
-            db.session.add_all([Posting(entry_id=entry.id, account_id=accounts[leg.account].id,
-                                        amount_fen=leg.amount_fen) for leg in legs])
-            for leg in legs:
-                locked[accounts[leg.account].id].balance_fen += leg.amount_fen
-            db.session.flush()
-    except IntegrityError:
-        # The same key was posted meanwhile: return that entry if it is the same payload.
-        entry = _existing(key, payload_digest)
-        if entry is None:
-            raise
-        db.session.expire_all()
-    return entry
+    return post_many([Request(key, kind, legs, memo, reverses)], actor=actor)[0]
+
+
+def post_many(requests: list[Request], actor: User | None = None) -> list[JournalEntry]:
+    """Post entries together, all or none, each idempotent by its key: the entries, in the order asked.
+
+    A handful of statements whatever the number: the keys looked up, the accounts locked in id order (and
+    read), the new entries inserted unless a key was posted meanwhile, their postings, and the balances moved.
+    Floored accounts are checked entry by entry, in order.
+    """
+    prepared = []
+    for r in requests:
+        if not r.key or len(r.key) > 120:
+            raise DomainError("ledger_bad_key")
+        check_legs(r.legs)
+        legs = merged(r.legs)
+        check_legs(legs)
+        prepared.append((r, legs, r.memo[:200], digest(r.kind, r.memo[:200], legs)))
+    if len({r.key for r, *_ in prepared}) != len(prepared):
+        raise DomainError("ledger_key_reused")
+    found = {}
+    keys = [r.key for r, *_ in prepared]
+    for start in range(0, len(keys), 1000):
+        found.update({e.key: e for e in db.session.scalars(
+            sa.select(JournalEntry).where(JournalEntry.key.in_(keys[start:start + 1000])))})
+    for r, _legs, _memo, payload_digest in prepared:
+        if r.key in found and found[r.key].digest != payload_digest:
+            raise DomainError("ledger_key_reused")
+    new = [p for p in prepared if p[0].key not in found]
+    if new:
+        found.update(_insert_entries(new, actor))
+    return [found[key] for key in keys]
+
+
+def _insert_entries(new: list, actor: User | None) -> dict[str, JournalEntry]:
+    accounts = _lock_accounts([leg.account for _r, legs, *_ in new for leg in legs])
+    for _r, legs, *_ in new:  # refuse what would take a floored account below zero, in order
+        for leg in legs:
+            balance = accounts[leg.account]
+            balance[1] += leg.amount_fen
+            if KINDS[leg.account.kind].floored and natural(leg.account.kind, balance[1]) < 0:
+                raise DomainError("ledger_would_go_negative", account=leg.account.kind)
+    now = utcnow()
+    inserted = {e.key: e for e in db.session.scalars(
+        _insert(JournalEntry).on_conflict_do_nothing(index_elements=["key"]).returning(JournalEntry),
+        [{"key": r.key, "kind": r.kind, "memo": memo, "digest": payload_digest,
+          "reverses_id": r.reverses.id if r.reverses else None, "created_by_id": actor.id if actor else None,
+          "created_at": now} for r, _legs, memo, payload_digest in new])}
+    result = dict(inserted)
+    postings, moves = [], {}
+    for r, legs, _memo, payload_digest in new:
+        if r.key not in inserted:
+            # The same key was posted meanwhile (and committed): that entry, if it is the same payload.
+            entry = _existing(r.key, payload_digest)
+            if entry is None:
+                raise DomainError("ledger_key_reused")
+            result[r.key] = entry
+            continue
+        for leg in legs:
+            account_id = accounts[leg.account][0]
+            postings.append({"entry_id": inserted[r.key].id, "account_id": account_id, "amount_fen": leg.amount_fen})
+            moves[account_id] = moves.get(account_id, 0) + leg.amount_fen
+    if postings:
+        db.session.execute(sa.insert(Posting), postings)
+        db.session.execute(
+            sa.update(LedgerAccount).where(LedgerAccount.id.in_(list(moves)))
+            .values(balance_fen=LedgerAccount.balance_fen + sa.case(moves, value=LedgerAccount.id))
+            .execution_options(synchronize_session=False))
+    for account_id in moves:  # an account already loaded in the session is read afresh when next used
+        loaded = db.session.identity_map.get(db.session.identity_key(LedgerAccount, account_id))
+        if loaded is not None:
+            db.session.expire(loaded, ["balance_fen"])
+    return result
 
 
 def legs_of(entry: JournalEntry) -> list[Leg]:

@@ -81,15 +81,17 @@ def prepare_batch(manager: User) -> PayoutBatch:
 CLEARING = {"bank": "bank_clearing", "cash": "cash", "stripe": "payouts_in_transit"}
 
 
-def _pay(item: PayoutItem, cooperative_id: int, actor: User | None) -> None:
-    """Post the payout from what the member is owed; a Stripe item stays pending until the transfer is made."""
-    entry = ledger.post(item.idempotency_key, "payout",
-                        [Leg(AccountRef("farmer_payable", item.farmer_id), item.amount_fen),
-                         Leg(AccountRef(CLEARING[item.method], cooperative_id), -item.amount_fen)],
-                        memo=item.reference, actor=actor)
-    item.entry_id = entry.id
-    if item.method != "stripe":
-        item.status = "paid"
+def _pay(items: list[PayoutItem], cooperative_id: int, actor: User | None) -> None:
+    """Post the payouts from what each member is owed, together; a Stripe item stays pending until the transfer
+    is made."""
+    entries = ledger.post_many([ledger.Request(
+        item.idempotency_key, "payout", [Leg(AccountRef("farmer_payable", item.farmer_id), item.amount_fen),
+                                         Leg(AccountRef(CLEARING[item.method], cooperative_id), -item.amount_fen)],
+        memo=item.reference) for item in items], actor=actor)
+    for item, entry in zip(items, entries):
+        item.entry_id = entry.id
+        if item.method != "stripe":
+            item.status = "paid"
 
 
 def approve_batch(approver: User, batch_id: int) -> PayoutBatch:
@@ -104,8 +106,7 @@ def approve_batch(approver: User, batch_id: int) -> PayoutBatch:
     batch.status, batch.approved_by_id, batch.approved_at = "approved", approver.id, utcnow()
     db.session.flush()
     try:
-        for item in batch.items:
-            _pay(item, batch.cooperative_id, approver)
+        _pay(batch.items, batch.cooperative_id, approver)
     except DomainError as err:
         if err.code == "ledger_would_go_negative":
             raise DomainError("payout_above_owed") from None
@@ -186,7 +187,7 @@ def reconcile() -> int:
             sa.select(PayoutItem, PayoutBatch).join(PayoutBatch, PayoutBatch.id == PayoutItem.batch_id)
             .where(PayoutBatch.status == "approved", PayoutItem.status == "pending",
                    PayoutItem.entry_id.is_(None))).all():
-        _pay(item, batch.cooperative_id, db.session.get(User, batch.approved_by_id))
+        _pay([item], batch.cooperative_id, db.session.get(User, batch.approved_by_id))
         done += item.status == "paid"
     db.session.flush()
     if db.session.scalar(sa.select(PayoutItem.id).where(PayoutItem.method == "stripe",

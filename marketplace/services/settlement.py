@@ -178,11 +178,14 @@ def post_settlement(manager: User, scope: Scope) -> SettlementRun | None:
                         period_start=scope.start, period_end=scope.end, posted_by_id=manager.id)
     db.session.add(run)
     db.session.flush()
+    requests = {line.delivery.id: ledger.Request(
+        f"settlement:delivery:{line.delivery.id}", "settlement", _legs(line.delivery, line.payout),
+        memo=f"delivery {line.delivery.id}, contract {line.delivery.contract.number}")
+        for line in planned.lines if _legs(line.delivery, line.payout)}
+    entries = dict(zip(requests, ledger.post_many(list(requests.values()), actor=manager)))
     for line in planned.lines:
         d, p = line.delivery, line.payout
-        legs = _legs(d, p)
-        entry = ledger.post(f"settlement:delivery:{d.id}", "settlement", legs,
-                            memo=f"delivery {d.id}, contract {d.contract.number}", actor=manager) if legs else None
+        entry = entries.get(d.id)
         db.session.add(SettlementLine(
             run_id=run.id, delivery_id=d.id, proposal_id=d.proposal_id, farmer_id=d.farmer_id,
             processor_id=d.processor_id, price_fen_per_kg=p.price_fen_per_kg, market_fen_per_kg=line.market_fen_per_kg,
