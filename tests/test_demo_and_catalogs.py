@@ -1,6 +1,8 @@
 """The demo season loads, and every catalog is complete."""
 from pathlib import Path
 
+from datetime import date, timedelta
+
 import sqlalchemy as sa
 
 from marketplace.i18n import LOCALES
@@ -16,8 +18,9 @@ def test_demo_season_loads_and_its_logins_work(app, client, db, auth):
     with app.app_context():  # as `flask demo load` runs it; requests below push their own
         logins = load_demo()
         db.session.commit()
-    assert db.session.scalar(sa.select(sa.func.count(Cooperative.id))) == 2
-    assert db.session.scalar(sa.select(sa.func.count(Processor.id))) == 4  # three and one waiting
+    # This season's two co-ops and four processors (one waiting), and last season's co-op and two processors.
+    assert db.session.scalar(sa.select(sa.func.count(Cooperative.id))) == 3
+    assert db.session.scalar(sa.select(sa.func.count(Processor.id))) == 6
     farmers = db.session.scalar(sa.select(sa.func.count(User.id)).where(User.role == "farmer"))
     assert farmers >= 30
     assert db.session.scalar(sa.select(sa.func.count(Membership.id))) == farmers
@@ -55,7 +58,14 @@ def test_demo_season_loads_and_its_logins_work(app, client, db, auth):
     from marketplace.services.ledger import check_ledger
 
     assert {i.status for i in db.session.scalars(sa.select(Invoice))} == {"paid", "open"}
-    assert db.session.scalar(sa.select(PayoutBatch.status)) == "prepared" and check_ledger().ok
+    assert set(db.session.scalars(sa.select(PayoutBatch.status))) == {"prepared", "approved"} and check_ledger().ok
+    # Last season, run whole by the simulation: settled, paid out, a rebate and the year-end surplus.
+    from marketplace.models import Rebate, SettlementLine, SurplusDistribution
+
+    last = (date.today() - timedelta(days=365 + 40)).year  # the simulated season's window opened 40 days before
+    assert db.session.scalar(sa.select(sa.func.count(SettlementLine.id))) >= 50
+    assert db.session.scalar(sa.select(sa.func.count(Rebate.id))) >= 1
+    assert db.session.scalar(sa.select(SurplusDistribution.year)) == last
     auth.login(ug_farmer.phone, DEMO_PASSWORD)
     page = client.get(f"/contracts/{waiting.id}?lang=ug")
     assert page.status_code == 200 and 'name="sign"' in page.get_data(as_text=True)

@@ -33,6 +33,32 @@ PHASES = ("people", "listings", "matching", "agreeing", "signing", "advances", "
           "payments", "payouts", "rebates", "surplus")
 
 
+class Names:
+    """What the simulated people and places are called (a load test's plain labels; the demo gives real names)."""
+
+    village = "模拟村"
+    collection_point = "模拟收购点"
+
+    def __init__(self, tag: str):
+        self.tag = tag
+
+    def cooperative(self, i: int) -> tuple[str, str]:
+        """Name and registration number."""
+        return f"模拟合作社 {self.tag}-{i}", f"SIM{self.tag}{i}"[:40]
+
+    def processor(self, i: int) -> str:
+        return f"模拟加工厂 {self.tag}-{i}"
+
+    def manager(self, i: int, second: bool) -> str:
+        return f"副主任{i}" if second else f"主任{i}"
+
+    def buyer(self, i: int) -> str:
+        return f"采购{i}"
+
+    def farmer(self, i: int, locale: str) -> str:
+        return f"农户{i}"
+
+
 @dataclass
 class SeasonReport:
     farmers: int = 0
@@ -47,7 +73,7 @@ class SeasonReport:
 class Season:
     """One simulated season; `progress(label, items)` wraps each phase's loop (a click progress bar, or not)."""
 
-    def __init__(self, farmers: int, seed: int, today: date, progress=None):
+    def __init__(self, farmers: int, seed: int, today: date, progress=None, names=None):
         self.n, self.rng, self.today = farmers, random.Random(seed), today
         self.progress = progress or (lambda label, items: _Plain(items))
         self.report = SeasonReport(farmers=farmers)
@@ -57,6 +83,7 @@ class Season:
         self.tag = f"s{seed}-{int(time.time() * 1000) % 10_000_000}"
         self.phone_base = self.rng.randrange(10**8) + int(time.time()) % 10**8
         self.users = 0
+        self.names = names(self.tag) if names else Names(self.tag)
 
     def run(self) -> SeasonReport:
         for phase in PHASES:
@@ -76,29 +103,31 @@ class Season:
         self.coops, self.managers = [], {}
         for i in range(max(1, self.n // 400)):
             town = towns[i % len(towns)]
-            coop = Cooperative(name=f"模拟合作社 {self.tag}-{i}", county_id=town.county_id,
-                               registration_no=f"SIM{self.tag}{i}"[:40])
+            name, registration_no = self.names.cooperative(i)
+            coop = Cooperative(name=name, county_id=town.county_id, registration_no=registration_no)
             db.session.add(coop)
             db.session.flush()
             self.coops.append((coop, town))
-            self.managers[coop.id] = [self._user("coop_manager", f"主任{i}", cooperative_id=coop.id),
-                                      self._user("coop_manager", f"副主任{i}", cooperative_id=coop.id)]
+            self.managers[coop.id] = [
+                self._user("coop_manager", self.names.manager(i, False), cooperative_id=coop.id),
+                self._user("coop_manager", self.names.manager(i, True), cooperative_id=coop.id)]
         self.buyers = []
         for i in range(max(2, self.n // 150)):
             stem = f"9165{self.rng.randrange(10**12, 10**13)}"
             county = counties[self.coops[i % len(self.coops)][1].county_id]
-            proc = Processor(company_name=f"模拟加工厂 {self.tag}-{i}", uscc=stem + uscc_check_char(stem),
+            proc = Processor(company_name=self.names.processor(i), uscc=stem + uscc_check_char(stem),
                              county_id=county.id, contact_name="采购")
             db.session.add(proc)
             db.session.flush()
-            self.buyers.append(self._user("processor", f"采购{i}", processor_id=proc.id))
+            self.buyers.append(self._user("processor", self.names.buyer(i), processor_id=proc.id))
         self.farmers = []
         for i in self.progress("people", range(self.n)):
             coop, town = self.coops[i % len(self.coops)]
             phone = None if i % 10 == 9 else f"+8615{(self.phone_base + i) % 10**9:09d}"
-            farmer = self._user("farmer", f"农户{i}", phone=phone, locale=("ug", "kk_Arab", "kk_Cyrl", "zh_Hans")[i % 4])
+            locale = ("ug", "kk_Arab", "kk_Cyrl", "zh_Hans")[i % 4]
+            farmer = self._user("farmer", self.names.farmer(i, locale), phone=phone, locale=locale)
             db.session.add(FarmerProfile(user_id=farmer.id, county_id=town.county_id, township_id=town.id,
-                                         village="模拟村", farm_area_mu=Decimal(self.rng.randrange(20, 200)) / 10,
+                                         village=self.names.village, farm_area_mu=Decimal(self.rng.randrange(20, 200)) / 10,
                                          managed_by_coop_id=None if phone else coop.id))
             db.session.add(Membership(cooperative_id=coop.id, farmer_id=farmer.id, joined_on=date(2024, 3, 1),
                                       capital_fen=self.rng.randrange(1, 10) * 50_000,
@@ -127,7 +156,7 @@ class Season:
                                    expected_kg=kg, grade_id=self.seed.grades[0].id if self.rng.random() < .7
                                    else self.seed.grades[-1].id, harvest_start=self.start,
                                    harvest_end=self.start + timedelta(days=20), county_id=town.county_id,
-                                   township_id=town.id, village="模拟村", status="open", created_by_id=farmer.id))
+                                   township_id=town.id, village=self.names.village, status="open", created_by_id=farmer.id))
         per_order = supply * 11 // 10 // len(self.buyers) + 1
         for i, buyer in enumerate(self.buyers):
             county = db.session.get(Processor, buyer.processor_id).county
@@ -135,7 +164,7 @@ class Season:
             db.session.add(ContractOrder(
                 processor_id=buyer.processor_id, product_id=self.seed.id, kg_wanted=per_order,
                 min_grade_id=self.seed.grades[-1].id, delivery_start=self.start, delivery_end=end,
-                collection_county_id=county.id, collection_point="模拟收购点", collection_lat=county.lat,
+                collection_county_id=county.id, collection_point=self.names.collection_point, collection_lat=county.lat,
                 collection_lon=county.lon, min_alloc_kg=0, term_type=kind,
                 terms={"prices": {"1": 620, "2": 560}, "caps": {}, "margin_bp": 0,
                        "share_bp": 3_000 if kind == "rebate" else 0, "base_fen_per_mu": 0},
