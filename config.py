@@ -19,6 +19,8 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL", "")
     #: The key that signs lot codes; without it one is derived from SECRET_KEY. Changing it voids printed labels.
     LOT_CODE_KEY = os.environ.get("LOT_CODE_KEY", "")
+    #: How long the market board's figures are kept before they are counted again (seconds; 0 = never kept).
+    MARKET_CACHE_SECONDS = int(os.environ.get("MARKET_CACHE_SECONDS", "60"))
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
@@ -64,6 +66,8 @@ class TestConfig(Config):
     STRIPE_SECRET_KEY = ""
     #: Long jobs (matching runs) run inside the request, so tests see their result at once.
     JOBS_INLINE = True
+    #: Each test sees the board as its data stand (the cache has its own test).
+    MARKET_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

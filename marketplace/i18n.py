@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from flask import g, request, session
-from flask_babel import format_currency, format_date, format_decimal, get_locale
+from flask_babel import format_currency, format_date, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -104,6 +104,13 @@ def fmt_number(value, digits: int = 0) -> Markup:
     return ltr(format_decimal(value, format=pattern))
 
 
+def fmt_percent_bp(bp) -> Markup:
+    """A share given in basis points, as a whole percentage in the locale's way (8,500 -> 85 %)."""
+    if bp is None:
+        return Markup("")
+    return ltr(format_percent(bp / 10_000, "#,##0%"))
+
+
 def fmt_mu(value) -> Markup:
     """An area in mu, with the translated unit (the mu is not a CLDR unit)."""
     # i18n: an area of farmland in mu (亩, 1/15 hectare); %(area)s is the number.
@@ -142,7 +149,7 @@ def lang_url(code: str) -> str:
 def init_app(app, babel):
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
-        money=fmt_money, number=fmt_number, mu=fmt_mu, date=fmt_date, phone=fmt_phone,
+        money=fmt_money, number=fmt_number, percent_bp=fmt_percent_bp, mu=fmt_mu, date=fmt_date, phone=fmt_phone,
         ltr=ltr, isolate=isolate, local_name=local_name,
     )
     app.jinja_env.globals.update(

@@ -1,7 +1,10 @@
 """What each role needs to see first: counts and to-dos, a few grouped queries."""
+from datetime import date
+
 import sqlalchemy as sa
 
 from marketplace.extensions import db
+from marketplace.services import market
 from marketplace.models import (
     ActionRecord, ContractOrder, Cooperative, FarmerProfile, Harvest, Membership, PriceIndexEntry, Product, User,
 )
@@ -29,7 +32,8 @@ def farmer_overview(user: User) -> dict:
         sa.select(sa.func.count(ContractOrder.id)).where(ContractOrder.status.in_(OPEN_ORDER))
         .where(ContractOrder.product_id.in_(my_products) if harvests else sa.true())
     )
-    return {"profile": user.farmer, "memberships": memberships, "harvests": harvests, "open_orders": open_orders}
+    return {"profile": user.farmer, "memberships": memberships, "harvests": harvests, "open_orders": open_orders,
+            "signals": market.signals(date.today())}
 
 
 def coop_overview(user: User) -> dict:

@@ -16,7 +16,7 @@ from marketplace.models import Cooperative, County, FarmerProfile, Membership, P
 from marketplace.services.audit import record_action
 from marketplace.services.demo_contracts import load_demo_contracts
 from marketplace.services.demo_listings import load_demo_listings
-from marketplace.services.demo_season import load_last_season
+from marketplace.services.demo_season import load_past_seasons
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 DEMO_PASSWORD = "safflower2026"
@@ -113,5 +113,5 @@ def load_demo(today: date | None = None) -> list[tuple[str, str]]:
     load_demo_listings(admin, processor_users, today or date.today())
     load_demo_contracts(admin, DEMO_PASSWORD, list(managers.values()), today or date.today())
     db.session.flush()
-    load_last_season(today or date.today())
+    load_past_seasons(today or date.today())
     return demo_logins()

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from marketplace.domain.market import planning_season
 from marketplace.domain.listings import suggest_kg
 from marketplace.extensions import db
 from marketplace.models import ContractOrder, FarmerProfile, Harvest, PriceIndexEntry, Product, User
@@ -16,7 +17,7 @@ SOURCES = ("伊宁市农产品批发市场", "察布查尔县收购点报价", "
 
 def demo_season(today: date) -> int:
     """The season being planned: next year's once this year's harvest is over."""
-    return today.year + 1 if today.month >= 10 else today.year
+    return planning_season(today)
 
 
 def _products() -> dict[str, Product]:

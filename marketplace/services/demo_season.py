@@ -1,15 +1,18 @@
-"""Last season in the demo: a whole season run by the simulation a year back, so the demo has a settled year
-behind this one (statements, invoices paid, payouts, a rebate, the year-end surplus) with real-looking names.
+"""The demo's two past seasons, each run whole by the simulation, so the demo has settled years behind the
+season being planned (statements, invoices paid, payouts, a rebate, the year-end surplus, and the market board's
+history) with real-looking names.
 
-It runs a year earlier than the hand-made demo season, so the two never meet in a matching run.
+They run in earlier seasons than the hand-made demo season (the one being planned), so they never meet in a
+matching run.
 """
-from datetime import date, timedelta
+from datetime import date
+
+from marketplace.domain.market import planning_season
 
 from marketplace.services.simulation import Names, Season, SeasonReport
 
-#: Members in last season's co-operative: enough for a full books, quick enough for `make run`.
-FARMERS = 60
-SEED = 2025
+#: (seasons back, members, seed): enough for full books and a board with a story, quick enough for `make run`.
+PAST = ((2, 40, 2024), (1, 60, 2025))
 
 SURNAMES = {
     "ug": ["ئىمىن", "قادىر", "تۇرسۇن", "ياسىن", "روزى", "ھېسام", "مەمەت", "ئوسمان", "سابىر", "نىياز"],
@@ -34,17 +37,22 @@ class DemoNames(Names):
     village = "团结村"
     collection_point = "合作社收购点"
 
+    def __init__(self, tag: str, offset: int = 0):
+        super().__init__(tag)
+        self.offset = offset
+
     def cooperative(self, i: int) -> tuple[str, str]:
+        i += self.offset
         return COOPERATIVES[i % len(COOPERATIVES)], f"9365402{i % 10}MA7LS{i:05d}"
 
     def processor(self, i: int) -> str:
-        return PROCESSORS[i % len(PROCESSORS)]
+        return PROCESSORS[(i + 2 * self.offset) % len(PROCESSORS)]
 
     def manager(self, i: int, second: bool) -> str:
-        return MANAGERS[i % len(MANAGERS)][int(second)]
+        return MANAGERS[(i + self.offset) % len(MANAGERS)][int(second)]
 
     def buyer(self, i: int) -> str:
-        return BUYERS[i % len(BUYERS)]
+        return BUYERS[(i + 2 * self.offset) % len(BUYERS)]
 
     def farmer(self, i: int, locale: str) -> str:
         given, surname = GIVEN[locale], SURNAMES[locale]
@@ -52,6 +60,13 @@ class DemoNames(Names):
         return f"{last}{first}" if locale == "zh_Hans" else f"{first} {last}"
 
 
-def load_last_season(today: date) -> SeasonReport:
-    """The whole of last season, through the same services a person uses; committed phase by phase."""
-    return Season(FARMERS, SEED, today - timedelta(days=365), names=DemoNames).run()
+def load_past_seasons(today: date) -> list[SeasonReport]:
+    """The two seasons before the one being planned, each whole, through the same services a person uses;
+    committed phase by phase. Each is played as of the first of November of its year (or today, if sooner)."""
+    planning = planning_season(today)
+    reports = []
+    for n, (back, farmers, seed) in enumerate(PAST):
+        played_on = min(date(planning - back, 11, 1), today)
+        reports.append(Season(farmers, seed, played_on,
+                              names=lambda tag, n=n: DemoNames(tag, offset=n)).run())
+    return reports

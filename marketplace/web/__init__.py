@@ -4,15 +4,15 @@
 def init_app(app):
     """Register every area's blueprint, the access check, error pages and shared template helpers."""
     from marketplace.web import (
-        access, admin, auth, catalog, contracts, coop, deliveries, errors, harvests, main, matching, messages,
-        notifications, orders, prices, proposals, settlement,
+        access, admin, auth, catalog, contracts, coop, deliveries, errors, harvests, main, market, matching,
+        messages, notifications, orders, prices, proposals, settlement,
     )
     from marketplace.web.harvests.choices import status_label as harvest_status
     from marketplace.web.orders.labels import status_label as order_status
 
     app.before_request(access.enforce_access)
     for area in (main, auth, admin, coop, catalog, prices, harvests, orders, proposals, contracts, deliveries,
-                 settlement, notifications, matching):
+                 settlement, notifications, matching, market):
         app.register_blueprint(area.bp)
     errors.init_app(app)
     app.jinja_env.globals.update(action_label=messages.action_label, harvest_status=harvest_status,

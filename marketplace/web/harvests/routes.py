@@ -12,7 +12,7 @@ from marketplace.domain.errors import DomainError
 from marketplace.domain.listings import HARVEST_EDITABLE, HARVEST_TRANSITIONS, suggest_kg
 from marketplace.extensions import db
 from marketplace.models import Harvest, Product, User
-from marketplace.services import harvests, members
+from marketplace.services import harvests, market, members
 from marketplace.services.products import active_products
 from marketplace.web import once
 from marketplace.web.access import roles
@@ -178,7 +178,7 @@ def render_form(form, products, outcome: Outcome, harvest: Harvest | None = None
     status = 400 if form.errors else 200
     return render_template(
         "harvests/form.html", form=form, products=products, harvest=harvest, outcome=outcome,
-        member_id=member_id, manager=is_manager(),
+        member_id=member_id, manager=is_manager(), signals=market.signals(date.today()) if harvest is None else [],
     ), status
 
 
