@@ -45,7 +45,7 @@ def test_the_chart_runs_right_to_left_for_rtl_and_keeps_every_point():
     assert len(ltr.lines[0].points) == len(rtl.lines[0].points) == 3
     xs_ltr, xs_rtl = [x for x, _ in ltr.lines[0].points], [x for x, _ in rtl.lines[0].points]
     assert xs_ltr == sorted(xs_ltr) and xs_rtl == sorted(xs_rtl, reverse=True)
-    assert [round(x + y, 1) for x, y in zip(xs_ltr, xs_rtl)] == [640.0] * 3  # mirrored
+    assert [round(x + y, 1) for x, y in zip(xs_ltr, xs_rtl)] == [360.0] * 3  # mirrored
     ys = [y for _, y in ltr.lines[0].points]
     assert ys[1] < ys[0] < ys[2]  # higher price, higher on the chart
     assert [label for _, label in ltr.x_ticks] == ["2025", "2026"]

@@ -77,9 +77,9 @@ def _nice_step(span: int) -> int:
 
 
 def price_chart(series: dict[str, list[tuple[date, int]]], floors: dict[str, list[tuple[date, date, int]]],
-                start: date, end: date, rtl: bool, width: int = 640, height: int = 240) -> Chart:
+                start: date, end: date, rtl: bool, width: int = 360, height: int = 220) -> Chart:
     """Lines of prices over time from `start` to `end`; time runs right to left when `rtl`."""
-    left, right, top, bottom = 48.0, 12.0, 12.0, 28.0
+    left, right, top, bottom = 40.0, 8.0, 10.0, 24.0
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [fen for points in series.values() for _d, fen in points]
     values += [fen for spans in floors.values() for *_span, fen in spans]
