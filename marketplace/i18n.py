@@ -34,10 +34,6 @@ ALIASES = {
 }
 
 
-class UnknownLocale(Exception):
-    """`?lang=` named a language the marketplace does not offer."""
-
-
 def match_locale(tag: str | None) -> str | None:
     """Map a language tag (any case, `-` or `_`) to a catalog name, or None."""
     if not tag or len(tag) > 35:

@@ -32,15 +32,16 @@ def set_security_headers(response):
 
 
 def remember_language():
-    """A valid `?lang=` is kept in the session and as the user's saved preference."""
-    from marketplace.i18n import UnknownLocale, match_locale
+    """A valid `?lang=` is kept in the session and as the user's saved preference; a code the marketplace does
+    not offer is ignored (the page falls back as if none was given, in the end to Chinese)."""
+    from marketplace.i18n import match_locale
 
     raw = request.args.get("lang")
     if raw is None:
         return
     chosen = match_locale(raw)
     if chosen is None:
-        raise UnknownLocale(raw)
+        return
     session["lang"] = chosen
     g.locale_name = chosen
     if current_user.is_authenticated and current_user.locale != chosen:

@@ -42,14 +42,21 @@ def check_catalog(po: polib.POFile, name: str, template_ids: set) -> list[str]:
 
 
 def check_catalogs(root: Path, pot: Path, locales) -> list[str]:
+    """Every catalog complete and sound, and using the glossary's terms (translations/glossary.json)."""
+    import json
+
     template_ids = {e.msgid for e in polib.pofile(str(pot))} if pot.exists() else set()
+    glossary_file = root / "glossary.json"
+    glossary = json.loads(glossary_file.read_text(encoding="utf-8")) if glossary_file.exists() else {}
     problems = []
     for loc in locales:
         path = root / loc / "LC_MESSAGES" / "messages.po"
         if not path.exists():
             problems.append(f"{loc}: catalog missing ({path})")
             continue
-        problems.extend(check_catalog(polib.pofile(str(path)), loc, template_ids))
+        po = polib.pofile(str(path))
+        problems.extend(check_catalog(po, loc, template_ids))
+        problems.extend(glossary_problems(po, loc, glossary))
     return problems
 
 
@@ -58,3 +65,30 @@ def not_in_template(fresh_pot: Path, pot: Path) -> list[str]:
     known = {e.msgid for e in polib.pofile(str(pot))} if pot.exists() else set()
     return [f"template: not extracted (run flask translate update): {e.msgid!r}"
             for e in polib.pofile(str(fresh_pot)) if e.msgid not in known]
+
+
+#: Arabic-script Kazakh writes the front-vowel hamza as U+0621 or U+0674: the two are one letter here.
+_HAMZA = str.maketrans({"\u0621": "", "\u0674": ""})
+
+
+def _comparable(text: str) -> str:
+    return (text or "").translate(_HAMZA).casefold()
+
+
+def glossary_problems(po: polib.POFile, name: str, glossary: dict) -> list[str]:
+    """Messages whose English has a glossary term and whose translation uses none of the glossary's forms."""
+    problems = []
+    for term in glossary.get("terms", []):
+        forms = [_comparable(f) for f in term["forms"].get(name, [])]
+        if not forms:
+            continue
+        pattern = re.compile(r"(?<![\w-])(?:" + term["en"] + ")", re.IGNORECASE)
+        for entry in po:
+            if entry.obsolete or not pattern.search(PLACEHOLDER.sub(" ", entry.msgid)):
+                continue
+            texts = [v for _k, v in sorted(entry.msgstr_plural.items())] if entry.msgid_plural else [entry.msgstr]
+            for text in texts:
+                if text and not any(form in _comparable(text) for form in forms):
+                    problems.append(f"{name}:{entry.linenum}: glossary: {term['forms'][name][0]!r} expected for "
+                                    f"{entry.msgid!r}")
+    return problems

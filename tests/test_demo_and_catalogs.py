@@ -108,3 +108,26 @@ def test_check_catches_a_message_never_extracted(tmp_path):
     fresh.save(str(tmp_path / "fresh.pot"))
     assert not_in_template(tmp_path / "fresh.pot", tmp_path / "committed.pot") == [
         "template: not extracted (run flask translate update): 'New in the code'"]
+
+
+def test_check_catches_a_glossary_term_translated_otherwise(tmp_path):
+    import json
+
+    import polib
+
+    glossary = {"terms": [{"en": "contracts?\\b", "forms": {"ug": ["توختام"]}},
+                          {"en": "farmers?\\b", "forms": {"kk_Arab": ["ديقان"]}}]}
+    (tmp_path / "glossary.json").write_text(json.dumps(glossary, ensure_ascii=False), encoding="utf-8")
+    for loc, entries in {"ug": [("Sign the contract", "كېلىشىمگە ئىمزا قويۇڭ"), ("Contracts", "توختاملار"),
+                                ("%(contract)s is ready", "%(contract)s تەييار")],
+                         "kk_Arab": [("Farmer", "دىيقان"), ("Farmers", "ديقاندار"), ("Farmer's name", "ديٴقاننىڭ اتى")]}.items():
+        po = polib.POFile()
+        po.metadata = {"Content-Type": "text/plain; charset=utf-8"}
+        for msgid, msgstr in entries:
+            po.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+        (tmp_path / loc / "LC_MESSAGES").mkdir(parents=True)
+        po.save(str(tmp_path / loc / "LC_MESSAGES" / "messages.po"))
+    problems = [p for p in check_catalogs(tmp_path, tmp_path / "none.pot", ["ug", "kk_Arab"]) if "glossary" in p]
+    # A differing word is caught; suffixes pass; a placeholder named like a term is no word; U+0674 equals U+0621.
+    assert len(problems) == 2
+    assert "'Sign the contract'" in problems[0] and "'Farmer'" in problems[1]

@@ -33,13 +33,22 @@ def test_accept_language_with_aliases(client, header, expected):
     assert html_lang(client.get("/", headers={"Accept-Language": header}))[0] == expected
 
 
-def test_unknown_lang_is_a_400_with_the_offered_languages(client):
-    resp = client.get("/?lang=xx")
-    assert resp.status_code == 400
+@pytest.mark.parametrize("code", ["xx", "k" * 500, "fr", "", "zh-TW-x-private", "%00"])
+def test_an_unknown_lang_falls_back_to_chinese_without_an_error(client, code):
+    resp = client.get(f"/?lang={code}")
+    assert resp.status_code == 200 and html_lang(resp) == ("zh-Hans", "ltr")
     page = resp.get_data(as_text=True)
-    for code in LOCALES:
-        assert f"?lang={code}" in page and NATIVE_NAMES[code] in page
-    assert client.get("/?lang=" + "k" * 500).status_code == 400
+    for offered in LOCALES:  # the language switcher offers every language
+        assert f"lang={offered}" in page and NATIVE_NAMES[offered] in page
+
+
+def test_a_saved_language_no_longer_offered_falls_back_to_chinese(client, db, auth, create_farmer):
+    farmer = create_farmer(locale="ug", phone="+8613991003010")
+    farmer.locale = "uz"  # a language the marketplace once offered, say
+    db.session.commit()
+    auth.login("13991003010")
+    resp = client.get("/dashboard", headers={"Accept-Language": "\xff;q=abc,,,"})
+    assert resp.status_code == 200 and html_lang(resp)[0] == "zh-Hans"
 
 
 def test_saved_preference_beats_session_and_lang_updates_it(client, db, auth, create_farmer):

@@ -6,7 +6,6 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from marketplace.extensions import db
-from marketplace.i18n import UnknownLocale
 
 TITLES = {
     400: _l("The request could not be understood"),
@@ -48,10 +47,6 @@ def init_app(app):
     @app.errorhandler(CSRFError)
     def handle_csrf(error):
         return render_error(400, _l("This form has expired or was sent from elsewhere. Reload the page and try again."))
-
-    @app.errorhandler(UnknownLocale)
-    def handle_locale(error):
-        return render_template("errors/unknown_language.html"), 400
 
     @app.errorhandler(IntegrityError)
     def handle_integrity(error):
