@@ -31,19 +31,42 @@ def browser_context_args(browser_context_args):
             "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
 
-@pytest.fixture(scope="session")
-def live_server():
-    """The app on a fresh migrated SQLite file, served from a thread; yields its base URL."""
-    handle, path = tempfile.mkstemp(prefix="marketplace-browser-", suffix=".sqlite")
-    os.close(handle)
-
+def serve(path: str, demo: bool = False):
+    """The app on a migrated SQLite file (with the demo season, if asked), served from a thread."""
     class LiveConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{path}"
 
     app = create_app(LiveConfig())
     with app.app_context():
         upgrade()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+        if demo:
+            from marketplace.extensions import db
+            from marketplace.services.demo import load_demo
+
+            load_demo()
+            db.session.commit()
+    return app, make_server("127.0.0.1", 0, app, threaded=True)
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """The app on a fresh migrated SQLite file, served from a thread; yields its base URL."""
+    handle, path = tempfile.mkstemp(prefix="marketplace-browser-", suffix=".sqlite")
+    os.close(handle)
+    app, server = serve(path)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", app
+    server.shutdown()
+    os.unlink(path)
+
+
+@pytest.fixture(scope="session")
+def demo_server():
+    """Another server, on the demo season, for pages that need a full season behind them."""
+    handle, path = tempfile.mkstemp(prefix="marketplace-demo-", suffix=".sqlite")
+    os.close(handle)
+    app, server = serve(path, demo=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}", app

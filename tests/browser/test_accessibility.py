@@ -1,0 +1,45 @@
+"""axe (bundled with axe-playwright-python, no network) finds nothing on the demo season's pages, for each kind of
+user in a different language, at 360 px."""
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from marketplace.services.demo import DEMO_PASSWORD
+from tests.browser.helpers import fits_the_screen, log_in
+
+AXE = Axe()
+
+#: (who logs in, or None for a visitor; language; pages)
+VISITS = [
+    (None, "ug", ["/", "/account/login", "/account/signup/farmer", "/market/", "/languages"]),
+    ("+8613909900001", "ug", ["/dashboard", "/harvests/new", "/harvests/", "/orders/open", "/proposals/", "/contracts/",
+                              "/deliveries/", "/notifications/"]),
+    ("jiangyuan.coop@example.com", "kk_Arab", ["/dashboard", "/cooperative/members", "/harvests/", "/orders/open", "/deliveries/",
+                                              "/settlement/", "/settlement/payouts", "/settlement/surplus",
+                                              "/market/"]),
+    ("hongxilan.procurement@example.com", "zh_Hans", ["/dashboard", "/orders/", "/orders/new", "/orders/supply", "/proposals/",
+                                                      "/contracts/", "/settlement/", "/settlement/rebates"]),
+    ("+8613909900008", "kk_Cyrl", ["/dashboard", "/contracts/", "/market/"]),
+    ("office@example.com", "en", ["/dashboard", "/admin/approvals", "/admin/products/", "/matching/"]),
+]
+
+
+def violations_of(page) -> list[str]:
+    found = AXE.run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}" for v in found]
+
+
+@pytest.mark.parametrize("who, lang, paths", VISITS, ids=[f"{w or 'visitor'}-{lang}" for w, lang, _ in VISITS])
+def test_axe_finds_nothing(page, demo_server, who, lang, paths):
+    base, _app = demo_server
+    page.set_default_timeout(15_000)
+    if who:
+        log_in(page, base, who, DEMO_PASSWORD, lang)
+    problems = {}
+    for path in paths:
+        response = page.goto(f"{base}{path}{'&' if '?' in path else '?'}lang={lang}")
+        assert response.status == 200, path
+        fits_the_screen(page)
+        found = violations_of(page)
+        if found:
+            problems[path] = found
+    assert problems == {}
