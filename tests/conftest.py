@@ -3,9 +3,13 @@
 The database is SQLite (a temporary file) unless TEST_DATABASE_URL names
 another, e.g. PostgreSQL; a PostgreSQL test database is created when missing.
 """
+import asyncio
 import os
 import re
+import socket
 import tempfile
+import threading
+import time
 from datetime import date
 from decimal import Decimal
 from itertools import count
@@ -412,3 +416,58 @@ def in_force(db, contract_of):
 def nonce_of(html: str) -> str:
     """The one-time token of the form on a page."""
     return re.search(r'name="nonce" type="hidden" value="([^"]+)"', html).group(1)
+
+
+# --- Stripe, against localstripe served on loopback (one server for the whole run) -----------------------------
+
+STRIPE_WEBHOOK_SECRET = "whsec_test_marketplace"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    """localstripe served from a thread on loopback, with a clean store."""
+    import warnings
+
+    from aiohttp import web
+
+    with warnings.catch_warnings():  # localstripe registers plain functions, which aiohttp deprecates
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from localstripe.resources import store
+        from localstripe.server import app as stripe_app
+
+    store.clear()
+    port = free_port()
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(stripe_app)
+
+    def serve():
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(runner.setup())
+        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    loop.call_soon_threadsafe(loop.stop)
+
+
+@pytest.fixture
+def stripe_on(app, localstripe, monkeypatch):
+    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_12345")
+    monkeypatch.setitem(app.config, "STRIPE_API_BASE", localstripe)
+    monkeypatch.setitem(app.config, "STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET)
+    with app.app_context():
+        yield

@@ -20,3 +20,17 @@ def test_a_small_season_runs_end_to_end_and_the_books_balance(app, db):
     assert db.session.scalar(sa.select(sa.func.count(PayoutBatch.id)).where(PayoutBatch.status == "approved")) >= 1
     assert db.session.scalar(sa.select(sa.func.count(Rebate.id))) >= 1
     assert db.session.scalar(sa.select(sa.func.count(SurplusDistribution.id))) >= 1
+
+
+def test_with_stripe_configured_some_invoices_are_paid_by_card(app, db, stripe_on):
+    """Against localstripe: half the invoices by card, each intent posted once; the books balance."""
+    from marketplace.models import Invoice, Payment
+
+    result = app.test_cli_runner().invoke(args=["season", "simulate", "--farmers", "40", "--seed", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.strip().splitlines()[-1])["ledger_ok"] is True
+    by_card = db.session.scalars(sa.select(Payment).where(Payment.method == "stripe")).all()
+    assert by_card and len({p.reference for p in by_card}) == len(by_card)
+    assert all(p.reference.startswith("pi_") for p in by_card)
+    assert db.session.scalar(sa.select(sa.func.count(Payment.id)).where(Payment.method == "bank")) >= 1
+    assert not db.session.scalar(sa.select(Invoice.id).where(Invoice.status == "open", Invoice.run_id.is_not(None)))

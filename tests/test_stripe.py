@@ -1,9 +1,7 @@
 """Money in through Stripe, against localstripe on 127.0.0.1: PaymentIntents in fen and CNY, webhooks verified
 on the raw body, recorded once, in any order; Stripe failing leaves nothing half-done."""
-import asyncio
 import itertools
 import json
-import socket
 import threading
 import time
 import pytest
@@ -17,59 +15,8 @@ from marketplace.services import deliveries as weighing
 from marketplace.services import ledger, stripe_gateway
 from marketplace.services.contracts import sign_contract
 from marketplace.services.settlement import Scope, post_settlement
-from tests.conftest import signing
-
-SECRET = "whsec_test_marketplace"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def localstripe():
-    """localstripe served from a thread on loopback, with a clean store."""
-    import warnings
-
-    from aiohttp import web
-
-    with warnings.catch_warnings():  # localstripe registers plain functions, which aiohttp deprecates
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from localstripe.resources import store
-        from localstripe.server import app as stripe_app
-
-    store.clear()
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(stripe_app)
-
-    def serve():
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    loop.call_soon_threadsafe(loop.stop)
-
-
-@pytest.fixture
-def stripe_on(app, localstripe, monkeypatch):
-    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_12345")
-    monkeypatch.setitem(app.config, "STRIPE_API_BASE", localstripe)
-    monkeypatch.setitem(app.config, "STRIPE_WEBHOOK_SECRET", SECRET)
-    with app.app_context():
-        yield
+from tests.conftest import STRIPE_WEBHOOK_SECRET as SECRET
+from tests.conftest import free_port, signing
 
 
 @pytest.fixture
