@@ -221,6 +221,8 @@ def test_downloads_and_json_agree_with_the_page(app, client, db, people, product
     assert counties_csv.startswith("\ufeffCounty,Expected (kg)") and len(counties_csv.strip().splitlines()) == 3
     grades_csv = client.get(f"/market/safflower_seed/{SEASON}/grades.csv").get_data(as_text=True)
     assert sum(int(line.split(",")[1]) for line in grades_csv.strip().splitlines()[1:]) == this["expected_kg"]
+    totals = client.get(f"/market/safflower_seed/{SEASON}/totals.csv?lang=en").get_data(as_text=True).splitlines()
+    assert totals[1] == f"{SEASON},{this['expected_kg']},0,9000,89.59" and totals[2].startswith(f"{SEASON - 1},0,")
     calendar = client.get(f"/market/safflower_seed/{SEASON}/calendar.csv").get_data(as_text=True)
     assert sum(int(line.split(",")[1]) for line in calendar.strip().splitlines()[1:]) == this["expected_kg"]
 

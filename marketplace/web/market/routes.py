@@ -19,7 +19,7 @@ from marketplace.web.market import bp
 #: Rows per page of the price CSV, and the longest range it answers at once.
 PRICE_ROWS_PER_PAGE = 1_000
 MAX_PRICE_RANGE_DAYS = 5 * 366
-TABLES = ("counties", "grades", "calendar", "prices")
+TABLES = ("totals", "counties", "grades", "calendar", "prices")
 
 
 class BadQuery(Exception):
@@ -136,6 +136,14 @@ def download(code, season, table):
     if table == "calendar":
         return csv_response(name, [_("Week from"), _("Expected (kg)")],
                             ((week.isoformat(), kg) for week, kg in board.calendar))
+    if table == "totals":
+        def row(year: int, f: market.Figures) -> list:
+            cover = f.signal.cover_bp
+            return [year, f.total("supply"), f.total("contracted"), sum(f.open_demand().values()),
+                    "" if cover is None else f"{cover / 100:.2f}"]
+        return csv_response(name, [_("Season"), _("Expected (kg)"), _("Contracted (kg)"), _("Open demand (kg)"),
+                                   _("Covered (%)")],
+                            [row(year, f) for year, f in sorted(board.seasons.items(), reverse=True)])
     rows = rows_by(board, 0 if table == "counties" else 1, counties if table == "counties" else grades)
     head = _("County") if table == "counties" else _("Grade")
     return csv_response(name, [head, _("Expected (kg)"), _("Contracted (kg)"), _("Open demand (kg)"),
