@@ -6,7 +6,9 @@ from flask_babel import force_locale, format_currency, format_date, format_decim
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from marketplace.i18n import LOCALES
+from markupsafe import Markup, escape
+
+from marketplace.i18n import LOCALES, isolate, ltr
 
 TEXTS = {
     # i18n: a notification to a farmer; %(product)s is e.g. safflower seed, %(company)s a processor
@@ -40,8 +42,9 @@ TEXTS = {
 }
 
 
-def render(kind: str, params: dict, locale: str | None = None) -> str:
-    """The sentence for a notification, in `locale` (or the current one)."""
+def render(kind: str, params: dict, locale: str | None = None, html: bool = False):
+    """The sentence for a notification, in `locale` (or the current one). With `html`, markup for a page: the
+    company's name isolated in its own direction, numbers, dates and codes kept left to right."""
     def build():
         values = {
             "kg": format_decimal(params.get("kg", 0)),
@@ -52,7 +55,12 @@ def render(kind: str, params: dict, locale: str | None = None) -> str:
             "deadline": format_date(date.fromisoformat(params["deadline"]), "medium") if params.get("deadline") else "",
             "number": params.get("number", ""),
         }
-        return _(str(TEXTS[kind]), **values) if kind in TEXTS else kind
+        if kind not in TEXTS:
+            return kind
+        if not html:
+            return _(str(TEXTS[kind]), **values)
+        marked = {k: (isolate(v) if k in ("company", "product") else ltr(v)) for k, v in values.items()}
+        return Markup(escape(_(str(TEXTS[kind])))) % marked
 
     if locale and locale in LOCALES:
         with force_locale(locale):

@@ -31,7 +31,7 @@ def list_notifications():
     page = db.paginate(query, page=max(request.args.get("page", 1, type=int), 1), per_page=PER_PAGE,
                        error_out=False)
     return render_template("notifications/list.html", page=page, form=ReadForm(formdata=None),
-                           sentence=lambda n: render(n.kind, n.params or {}))
+                           sentence=lambda n: render(n.kind, n.params or {}, html=True))
 
 
 @bp.route("/read", methods=["POST"])
