@@ -4,25 +4,12 @@ word in another script outside people's own data (names, places, codes, which ar
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from marketplace.services.demo import DEMO_PASSWORD
+from bench.pages import VISITS
 from marketplace.i18n import HTML_LANG, text_direction
+from marketplace.services.demo import DEMO_PASSWORD
 from tests.browser.helpers import fits_the_screen, foreign_words, log_in
 
 AXE = Axe()
-
-#: (who logs in, or None for a visitor; language; pages)
-VISITS = [
-    (None, "ug", ["/", "/account/login", "/account/signup/farmer", "/market/", "/languages"]),
-    ("+8613909900001", "ug", ["/dashboard", "/harvests/new", "/harvests/", "/orders/open", "/proposals/", "/contracts/",
-                              "/deliveries/", "/notifications/"]),
-    ("jiangyuan.coop@example.com", "kk_Arab", ["/dashboard", "/cooperative/members", "/harvests/", "/orders/open", "/deliveries/",
-                                              "/settlement/", "/settlement/payouts", "/settlement/surplus",
-                                              "/market/"]),
-    ("hongxilan.procurement@example.com", "zh_Hans", ["/dashboard", "/orders/", "/orders/new", "/orders/supply", "/proposals/",
-                                                      "/contracts/", "/settlement/", "/settlement/rebates"]),
-    ("+8613909900008", "kk_Cyrl", ["/dashboard", "/contracts/", "/market/"]),
-    ("office@example.com", "en", ["/dashboard", "/admin/approvals", "/admin/products/", "/matching/"]),
-]
 
 
 def violations_of(page) -> list[str]:
