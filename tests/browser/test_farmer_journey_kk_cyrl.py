@@ -1,0 +1,71 @@
+"""A farmer reading Kazakh in Cyrillic script, on a 360 px phone: the planting signal on the dashboard, the market
+board, then the contract's statement; every page in Kazakh (no word of another script outside people's data)."""
+import re
+from datetime import date
+
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from marketplace.extensions import db
+from marketplace.models import Contract, Grade, User
+from marketplace.services import deliveries as weighing
+from marketplace.services.settlement import Scope, post_settlement
+from tests.browser.helpers import fits_the_screen, foreign_words, log_in
+from tests.browser.test_delivery_kk_ug import PASSWORD, make_contract
+
+FARMER_PHONE = "139 9100 7703"
+
+
+def settled_contract(app) -> int:
+    """A contract of a Kazakh (Cyrillic) member with 400 kg weighed today and settled by the co-op."""
+    contract_id = make_contract(app, phone="+8613991007703", manager_email="kc-journey@example.com",
+                                manager_locale="zh_Hans", farmer_locale="kk_Cyrl", tag="KC")
+    with app.app_context():
+        c = db.session.get(Contract, contract_id)
+        grade = db.session.scalar(sa.select(Grade).where(Grade.product_id == c.order.product_id, Grade.rank == 1))
+        manager = db.session.scalar(sa.select(User).where(User.email == "kc-journey@example.com"))
+        weighing.record_delivery(manager, contract_id, weighing.DeliveryInput(
+            402_000, 2_000, 800, 300, grade.id, "质检员", date.today()), date.today())
+        post_settlement(manager, Scope(proposal_id=c.proposal_id))
+        db.session.commit()
+    return contract_id
+
+
+def in_kazakh(page) -> None:
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", "kk-Cyrl")
+    expect(html).to_have_attribute("dir", "ltr")
+    fits_the_screen(page)
+    assert foreign_words(page, "kk_Cyrl") == [], page.url
+
+
+def test_a_farmer_reads_the_market_and_the_statement_in_kazakh_cyrillic(page, live_server):
+    base, app = live_server
+    contract_id = settled_contract(app)
+    page.set_default_timeout(10_000)
+
+    log_in(page, base, FARMER_PHONE, PASSWORD, "kk_Cyrl")
+    in_kazakh(page)
+    # The planting signal, before the farmer posts next season's harvest.
+    signals = page.locator("section[aria-labelledby=signals-h]")
+    expect(signals).to_contain_text("Екпес бұрын")
+    signals.locator("a[href^='/market/safflower_seed/']").tap()
+    expect(page).to_have_url(re.compile(r"/market/safflower_seed/\d{4}$"))
+    in_kazakh(page)
+    expect(page.locator("h1")).to_contain_text("Нарық тақтасы")
+    # Last season's board: the farmer's own contract is among the contracted kilograms.
+    page.locator("a[rel=prev]").tap()
+    in_kazakh(page)
+    totals = page.locator("table").first.inner_text().replace("\u00a0", " ").replace("\u202f", " ")
+    assert re.search(r"\d+ 000 кг", totals), totals  # the contracted kilograms, this contract's 1,000 among them
+
+    # The contract, then its statement: the settled delivery and the net, grouped the Kazakh way.
+    page.goto(f"{base}/contracts/")
+    in_kazakh(page)
+    page.locator(f'a[href="/contracts/{contract_id}"]').first.tap()
+    in_kazakh(page)
+    page.goto(f"{base}/settlement/statement/{contract_id}")
+    in_kazakh(page)
+    body = page.locator("main").inner_text().replace("\u00a0", " ")
+    assert "400" in body and re.search(r"2\s?6\d\d,\d\d", body), body  # 400 kg × 6.50 less fee and levy
+    assert page.locator("script").count() == 0
