@@ -185,6 +185,27 @@ def test_the_rebate_page_previews_and_refuses_what_it_cannot_share(client, db, a
                        ).status_code == 409  # no one-time token: nothing declared
 
 
+def settle_and_prepare(client, db, auth, delivered, **membership) -> tuple[str, str]:
+    """The manager settles the contract, the member's payout details are set, and a batch is prepared; the
+    payouts page's CSRF token and HTML."""
+    from marketplace.models import Membership
+
+    c, m = delivered["contract"], delivered["manager"]
+    auth.login(m.email)
+    html = client.get(f"/settlement/preview?contract={c.id}").get_data(as_text=True)
+    client.post("/settlement/post", data={"csrf_token": csrf_token(client, "/settlement/"), "nonce": nonce_of(html),
+                                          "proposal_id": c.proposal_id})
+    member = db.session.scalar(sa.select(Membership).where(Membership.farmer_id == c.farmer_id))
+    for key, value in membership.items():
+        setattr(member, key, value)
+    db.session.commit()
+    page = client.get("/settlement/payouts?lang=ug").get_data(as_text=True)
+    token = csrf_token(client, "/settlement/payouts")
+    assert client.post("/settlement/payouts/prepare", data={"csrf_token": token, "nonce": nonce_of(page)}
+                       ).status_code == 302
+    return token, page
+
+
 def test_payouts_prepared_by_one_manager_and_approved_by_another(client, db, auth, app, delivered):
     from werkzeug.security import generate_password_hash
 
@@ -193,17 +214,7 @@ def test_payouts_prepared_by_one_manager_and_approved_by_another(client, db, aut
     from marketplace.services import ledger
 
     c, m = delivered["contract"], delivered["manager"]
-    auth.login(m.email)
-    html = client.get(f"/settlement/preview?contract={c.id}").get_data(as_text=True)
-    client.post("/settlement/post", data={"csrf_token": csrf_token(client, "/settlement/"), "nonce": nonce_of(html),
-                                          "proposal_id": c.proposal_id})
-    membership = db.session.scalar(sa.select(Membership).where(Membership.farmer_id == c.farmer_id))
-    membership.payout_account = "6222021234567890"
-    db.session.commit()
-    page = client.get("/settlement/payouts?lang=ug").get_data(as_text=True)
-    token = csrf_token(client, "/settlement/payouts")
-    resp = client.post("/settlement/payouts/prepare", data={"csrf_token": token, "nonce": nonce_of(page)})
-    assert resp.status_code == 302
+    token, page = settle_and_prepare(client, db, auth, delivered, payout_account="6222021234567890")
     assert client.post("/settlement/payouts/prepare", data={"csrf_token": token, "nonce": nonce_of(page)}
                        ).status_code == 409
     batch = db.session.scalar(sa.select(PayoutBatch))
@@ -265,17 +276,8 @@ def test_a_stripe_payout_that_did_not_go_through_waits_on_the_page_and_is_sent_a
     fake = FakeConnect(balance_fen=10_000_000, accounts={"acct_1MemberSafflower"})
     monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_connect")
     monkeypatch.setitem(app.extensions, "stripe_http_client", fake)
-    c, m = delivered["contract"], delivered["manager"]
-    auth.login(m.email)
-    html = client.get(f"/settlement/preview?contract={c.id}").get_data(as_text=True)
-    client.post("/settlement/post", data={"csrf_token": csrf_token(client, "/settlement/"), "nonce": nonce_of(html),
-                                          "proposal_id": c.proposal_id})
-    membership = db.session.scalar(sa.select(Membership).where(Membership.farmer_id == c.farmer_id))
-    membership.stripe_account = "acct_1MemberSafflower"
-    db.session.commit()
-    page = client.get("/settlement/payouts").get_data(as_text=True)
-    client.post("/settlement/payouts/prepare", data={"csrf_token": csrf_token(client, "/settlement/payouts"),
-                                                     "nonce": nonce_of(page)})
+    m = delivered["manager"]
+    settle_and_prepare(client, db, auth, delivered, stripe_account="acct_1MemberSafflower")
     batch = db.session.scalar(sa.select(PayoutBatch))
     auth.logout()
     db.session.add(User(role="coop_manager", status="active", name="副主任", email="second@example.com", locale="ug",

@@ -81,14 +81,19 @@ def test_approval_moves_the_money_in_transit_and_the_transfer_settles_it(db, app
     assert stripe_connect.requests == 1
 
 
-def test_a_crash_between_committing_and_calling_stripe(db, approved, stripe_connect, monkeypatch):
-    real = stripe_gateway.send_transfer
+def dies_once(monkeypatch, module, name: str) -> None:
+    """The process dies the first time `module.name` is called; after a restart it works."""
+    real = getattr(module, name)
 
     def dies(*args, **kwargs):
-        monkeypatch.setattr(stripe_gateway, "send_transfer", real)
+        monkeypatch.setattr(module, name, real)
         raise Crash()
 
-    monkeypatch.setattr(stripe_gateway, "send_transfer", dies)
+    monkeypatch.setattr(module, name, dies)
+
+
+def test_a_crash_between_committing_and_calling_stripe(db, approved, stripe_connect, monkeypatch):
+    dies_once(monkeypatch, stripe_gateway, "send_transfer")
     with pytest.raises(Crash):
         payouts.send_transfers()
     db.session.rollback()
@@ -98,13 +103,7 @@ def test_a_crash_between_committing_and_calling_stripe(db, approved, stripe_conn
 
 
 def test_a_crash_between_calling_stripe_and_recording_the_answer(db, approved, stripe_connect, monkeypatch):
-    real = payouts._record_transfer
-
-    def dies(*args, **kwargs):
-        monkeypatch.setattr(payouts, "_record_transfer", real)
-        raise Crash()
-
-    monkeypatch.setattr(payouts, "_record_transfer", dies)
+    dies_once(monkeypatch, payouts, "_record_transfer")
     with pytest.raises(Crash):
         payouts.send_transfers()
     db.session.rollback()

@@ -1,34 +1,14 @@
 """A farmer reading Kazakh in Cyrillic script, on a 360 px phone: the planting signal on the dashboard, the market
 board, then the contract's statement; every page in Kazakh (no word of another script outside people's data)."""
 import re
-from datetime import date
 
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from marketplace.extensions import db
-from marketplace.models import Contract, Grade, User
-from marketplace.services import deliveries as weighing
-from marketplace.services.settlement import Scope, post_settlement
 from tests.browser.helpers import fits_the_screen, foreign_words, log_in
-from tests.browser.test_delivery_kk_ug import PASSWORD, make_contract
+from tests.browser.test_delivery_kk_ug import PASSWORD
+from tests.browser.test_settlement_zh_kk import weighed_contract
 
 FARMER_PHONE = "139 9100 7703"
-
-
-def settled_contract(app) -> int:
-    """A contract of a Kazakh (Cyrillic) member with 400 kg weighed today and settled by the co-op."""
-    contract_id = make_contract(app, phone="+8613991007703", manager_email="kc-journey@example.com",
-                                manager_locale="zh_Hans", farmer_locale="kk_Cyrl", tag="KC")
-    with app.app_context():
-        c = db.session.get(Contract, contract_id)
-        grade = db.session.scalar(sa.select(Grade).where(Grade.product_id == c.order.product_id, Grade.rank == 1))
-        manager = db.session.scalar(sa.select(User).where(User.email == "kc-journey@example.com"))
-        weighing.record_delivery(manager, contract_id, weighing.DeliveryInput(
-            402_000, 2_000, 800, 300, grade.id, "质检员", date.today()), date.today())
-        post_settlement(manager, Scope(proposal_id=c.proposal_id))
-        db.session.commit()
-    return contract_id
 
 
 def in_kazakh(page) -> None:
@@ -41,7 +21,8 @@ def in_kazakh(page) -> None:
 
 def test_a_farmer_reads_the_market_and_the_statement_in_kazakh_cyrillic(page, live_server):
     base, app = live_server
-    contract_id = settled_contract(app)
+    contract_id = weighed_contract(app, phone="+8613991007703", manager_email="kc-journey@example.com", tag="KC",
+                                   kg=400, settle=True)
     page.set_default_timeout(10_000)
 
     log_in(page, base, FARMER_PHONE, PASSWORD, "kk_Cyrl")

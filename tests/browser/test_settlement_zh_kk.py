@@ -15,16 +15,22 @@ from tests.browser.test_delivery_kk_ug import PASSWORD, make_contract
 FARMER_PHONE = "139 9100 7602"
 
 
-def weighed_contract(app) -> int:
-    """The delivery test's contract for another farmer (Kazakh, Cyrillic), with 500 kg weighed today."""
-    contract_id = make_contract(app, phone="+8613991007602", manager_email="zh-settle@example.com",
-                                manager_locale="zh_Hans", farmer_locale="kk_Cyrl", tag="QT")
+def weighed_contract(app, phone="+8613991007602", manager_email="zh-settle@example.com", farmer_locale="kk_Cyrl",
+                    tag="QT", kg=500, settle=False) -> int:
+    """The delivery test's contract for another farmer (Kazakh, Cyrillic), with `kg` weighed today (and settled
+    by the co-op, if asked)."""
+    from marketplace.services.settlement import Scope, post_settlement
+
+    contract_id = make_contract(app, phone=phone, manager_email=manager_email, manager_locale="zh_Hans",
+                                farmer_locale=farmer_locale, tag=tag)
     with app.app_context():
         c = db.session.get(Contract, contract_id)
         grade = db.session.scalar(sa.select(Grade).where(Grade.product_id == c.order.product_id, Grade.rank == 1))
-        manager = db.session.scalar(sa.select(User).where(User.email == "zh-settle@example.com"))
+        manager = db.session.scalar(sa.select(User).where(User.email == manager_email))
         weighing.record_delivery(manager, contract_id, weighing.DeliveryInput(
-            502_000, 2_000, 800, 300, grade.id, "质检员", date.today() - timedelta(days=1)), date.today())
+            kg * 1000 + 2_000, 2_000, 800, 300, grade.id, "质检员", date.today() - timedelta(days=1)), date.today())
+        if settle:
+            post_settlement(manager, Scope(proposal_id=c.proposal_id))
         db.session.commit()
     return contract_id
 
