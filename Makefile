@@ -6,7 +6,7 @@ FLASK := $(PY) -m flask
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/marketplace_test
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-test services translations check-translations db demo clean
+.PHONY: run test install install-test services translations check-translations db demo clean pages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,13 @@ services:
 test: install-test services translations check-translations
 	$(PY) -m pytest -q
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q -m "not browser"
+
+## make pages: the page budgets on the demo season, with Lighthouse's mobile scores (Lighthouse from npm)
+.tools/node_modules/.bin/lighthouse:
+	npm install --silent --no-audit --no-fund --prefix .tools lighthouse@12
+
+pages: install-test .tools/node_modules/.bin/lighthouse
+	$(PY) -m bench.pages --lighthouse .tools/node_modules/.bin/lighthouse
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite .pytest_cache

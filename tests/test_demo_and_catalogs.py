@@ -131,3 +131,17 @@ def test_check_catches_a_glossary_term_translated_otherwise(tmp_path):
     # A differing word is caught; suffixes pass; a placeholder named like a term is no word; U+0674 equals U+0621.
     assert len(problems) == 2
     assert "'Sign the contract'" in problems[0] and "'Farmer'" in problems[1]
+
+
+def test_every_template_is_read_by_the_extractor():
+    """A template the extractor cannot parse (a tag of a Jinja extension it was not told about) would give no
+    messages at all, silently: babel.cfg names the extensions and asks for errors to be loud."""
+    from babel.messages.extract import extract_from_dir
+
+    with open(ROOT / "babel.cfg") as cfg:
+        from babel.messages.frontend import parse_mapping_cfg
+
+        method_map, options_map = parse_mapping_cfg(cfg)
+    found = {message for _file, _line, message, _comments, _context in
+             extract_from_dir(str(ROOT), method_map, options_map, keywords={"_": None, "_l": None})}
+    assert "Settlement preview" in found and "Please correct the marked fields." in found

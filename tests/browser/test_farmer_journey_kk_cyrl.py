@@ -16,7 +16,8 @@ def in_kazakh(page) -> None:
     expect(html).to_have_attribute("lang", "kk-Cyrl")
     expect(html).to_have_attribute("dir", "ltr")
     fits_the_screen(page)
-    assert foreign_words(page, "kk_Cyrl") == [], page.url
+    words = foreign_words(page, "kk_Cyrl")
+    assert not words, page.url + "\n" + "\n".join(words)
 
 
 def test_a_farmer_reads_the_market_and_the_statement_in_kazakh_cyrillic(page, live_server):

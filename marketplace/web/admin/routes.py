@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -14,7 +15,7 @@ from marketplace.services.accounts import decide_account
 from marketplace.web.access import roles
 from marketplace.web.admin import bp
 from marketplace.web.admin.forms import DecisionForm
-from marketplace.web.messages import message_for
+from marketplace.web.messages import message_for, sentence
 
 
 @bp.route("/approvals")
@@ -47,9 +48,9 @@ def decide_approval(user_id):
     db.session.commit()
     _tell_applicant(user)
     if form.approve.data:
-        flash(_("Approved: %(name)s can now log in.", name=user.name), "success")
+        flash(sentence(_l("Approved: %(name)s can now log in."), name=user.name), "success")
     else:
-        flash(_("Rejected: %(name)s.", name=user.name), "info")
+        flash(sentence(_l("Rejected: %(name)s."), name=user.name), "info")
     return redirect(url_for("admin.list_approvals"))
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -29,7 +30,7 @@ from marketplace.web.contracts.labels import CONSENT_LABELS, PARTY_LABELS, STATU
 from marketplace.web.deliveries.labels import state_label as delivery_state_label
 from marketplace.web.deliveries.labels import weight
 from marketplace.web.downloads import csv_response, percent, yuan
-from marketplace.web.messages import apply_domain_error, message_for
+from marketplace.web.messages import apply_domain_error, message_for, sentence
 from marketplace.web.orders.forms import price_label
 from marketplace.web.orders.labels import PRICE_LABELS, SHARE_LABELS
 from marketplace.web.terms_text import TERM_EXPLANATIONS, TERM_NAMES, line_text, per_kg
@@ -235,8 +236,8 @@ def amend(contract_id):
         conflict = err.code in ("amendment_pending", "contract_not_amendable", "invalid_transition")
         return render_amend(contract_or_404(contract_id), form, 409 if conflict else 400)
     db.session.commit()
-    flash(_("The change is proposed as version %(version)s. It binds once both sides sign it.",
-            version=amendment.version), "success")
+    flash(sentence(_l("The change is proposed as version %(version)s. It binds once both sides sign it."),
+                   version=amendment.version), "success")
     return redirect(url_for("contracts.show_contract", contract_id=amendment.id))
 
 

@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -15,7 +16,7 @@ from marketplace.web.access import roles
 from marketplace.web.coop import bp
 from marketplace.web.coop.forms import MemberForm, PayoutAccountForm
 from marketplace.web.fields import fill_place_choices
-from marketplace.web.messages import apply_domain_error
+from marketplace.web.messages import apply_domain_error, sentence
 
 
 def my_coop_id() -> int:
@@ -52,7 +53,7 @@ def register_member():
             apply_domain_error(form, err)
         else:
             db.session.commit()
-            flash(_("%(name)s is now a member.", name=membership.farmer.name), "success")
+            flash(sentence(_l("%(name)s is now a member."), name=membership.farmer.name), "success")
             return redirect(url_for("coop.show_member", membership_id=membership.id))
     return render_template("coop/member_form.html", form=form), 400 if form.errors else 200
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import segno
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
@@ -28,7 +29,7 @@ from marketplace.web.deliveries.forms import (
 from marketplace.web.deliveries.labels import (
     STATE_LABELS, WARNING_LABELS, rejection_label, state_label, weighing_line, weight,
 )
-from marketplace.web.messages import apply_domain_error, message_for
+from marketplace.web.messages import apply_domain_error, message_for, sentence
 from marketplace.web.terms_text import percent
 
 PER_PAGE = 25
@@ -146,8 +147,8 @@ def save_weighing(form: DeliveryForm, contract: Contract, action, corrects: Deli
     if delivery.outcome == "rejected":
         flash(_("The lot is rejected and recorded with its reason. The farmer has been told."), "success")
     else:
-        flash(_("The delivery is recorded: %(weight)s counted. The farmer has been told.",
-                weight=weight(delivery.settlement_grams)), "success")
+        flash(sentence(_l("The delivery is recorded: %(weight)s counted. The farmer has been told."),
+                       weight=weight(delivery.settlement_grams)), "success")
     return redirect(url_for("deliveries.show_delivery", delivery_id=delivery.id))
 
 

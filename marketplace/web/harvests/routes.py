@@ -6,6 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace.domain.errors import DomainError
@@ -23,7 +24,7 @@ from marketplace.web.harvests.choices import (
 )
 from marketplace.web.harvests.export import harvests_csv
 from marketplace.web.harvests.forms import FilterForm, HarvestForm, MemberHarvestForm, WithdrawForm
-from marketplace.web.messages import apply_domain_error, message_for
+from marketplace.web.messages import apply_domain_error, message_for, sentence
 
 PER_PAGE = 20
 HARVESTERS = ("farmer", "coop_manager")
@@ -218,7 +219,7 @@ def new_harvest():
     if outcome.harvest.farmer_id == current_user.id:
         flash(_("Your expected harvest is posted."), "success")
     else:
-        flash(_("Expected harvest posted for %(name)s.", name=outcome.harvest.farmer.name), "success")
+        flash(sentence(_l("Expected harvest posted for %(name)s."), name=outcome.harvest.farmer.name), "success")
     return redirect(url_for("harvests.show_harvest", harvest_id=outcome.harvest.id))
 
 
