@@ -64,3 +64,42 @@ def foreign_words(page, locale: str) -> list[str]:
             start = max(match.start() - 20, 0)
             found.append(f"{script}: {word!r} in {text[start:match.end() + 20]!r}")
     return found
+
+
+def axe_violations(page) -> list[str]:
+    """What axe (bundled with axe-playwright-python, no network) finds on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}" for v in found]
+
+
+def well_made(page, locale: str) -> None:
+    """What every page of a journey must be: in the locale's language and direction, 360 px wide, with no word
+    of another script outside people's data, nothing axe objects to, and a tab order that is the reading order
+    (no positive tabindex)."""
+    from marketplace.i18n import HTML_LANG
+
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", HTML_LANG[locale])
+    expect(html).to_have_attribute("dir", "rtl" if locale in ("ug", "kk_Arab") else "ltr")
+    fits_the_screen(page)
+    assert page.locator("[tabindex]:not([tabindex='0']):not([tabindex='-1'])").count() == 0, page.url
+    problems = foreign_words(page, locale) + axe_violations(page)
+    assert not problems, page.url + "\n" + "\n".join(problems)
+
+
+def quiet_market(product_id: int) -> None:
+    """Close the open orders and withdraw the open harvests of a product that earlier tests left on the shared
+    server, so a journey's matching run pairs only the journey's own listings. Call inside an app context."""
+    import sqlalchemy as sa
+
+    from marketplace.extensions import db
+    from marketplace.models import ContractOrder, Harvest
+
+    db.session.execute(sa.update(ContractOrder).where(
+        ContractOrder.product_id == product_id, ContractOrder.status.in_(("open", "partly_matched")))
+        .values(status="closed", close_reason="closed by a test"))
+    db.session.execute(sa.update(Harvest).where(
+        Harvest.product_id == product_id, Harvest.status.in_(("open", "partly_matched")))
+        .values(status="withdrawn", withdraw_reason="withdrawn by a test"))

@@ -11,20 +11,11 @@ from werkzeug.security import generate_password_hash
 from marketplace.extensions import db
 from marketplace.models import FarmerProfile, Membership, PayoutBatch, SurplusDistribution, Township, User
 from marketplace.services import payouts
-from tests.browser.helpers import fits_the_screen, foreign_words, log_in
+from tests.browser.helpers import log_in, well_made
 from tests.browser.test_delivery_kk_ug import PASSWORD, make_contract
 
 MANAGER = "kka-journey@example.com"
 FARMER_PHONE = "139 9100 7804"
-
-
-def in_kazakh(page) -> None:
-    html = page.locator("html")
-    expect(html).to_have_attribute("lang", "kk-Arab")
-    expect(html).to_have_attribute("dir", "rtl")
-    fits_the_screen(page)
-    words = foreign_words(page, "kk_Arab")
-    assert not words, page.url + "\n" + "\n".join(words)
 
 
 def test_a_coop_managers_season_in_kazakh_arabic(page, live_server, tmp_path):
@@ -42,11 +33,11 @@ def test_a_coop_managers_season_in_kazakh_arabic(page, live_server, tmp_path):
         coop_id, deputy_id, county_id, town_id = manager.cooperative_id, deputy.id, town.county_id, town.id
     page.set_default_timeout(10_000)
     log_in(page, base, MANAGER, PASSWORD, "kk_Arab")
-    in_kazakh(page)
+    well_made(page, "kk_Arab")
 
     # 1. A member without a phone, registered by the co-op.
     page.goto(f"{base}/cooperative/members/new")
-    in_kazakh(page)
+    well_made(page, "kk_Arab")
     page.locator("#name").fill("قايشا جاقىپ")
     page.locator("#county_id").select_option(str(county_id))
     page.locator("#township_id").select_option(str(town_id))
@@ -57,7 +48,7 @@ def test_a_coop_managers_season_in_kazakh_arabic(page, live_server, tmp_path):
     page.locator("#capital_yuan").fill("500")
     page.locator("form[method=post] input[type=submit]").last.tap()
     expect(page.locator("p.flash.success")).to_be_visible()
-    in_kazakh(page)
+    well_made(page, "kk_Arab")
     with app.app_context():
         member = db.session.scalar(sa.select(User).where(User.name == "قايشا جاقىپ"))
         assert member.phone is None
@@ -67,7 +58,7 @@ def test_a_coop_managers_season_in_kazakh_arabic(page, live_server, tmp_path):
 
     # 2. A delivery weighed at the scale.
     page.goto(f"{base}/deliveries/new/{contract_id}")
-    in_kazakh(page)
+    well_made(page, "kk_Arab")
     page.locator("#gross_kg").fill("402")
     page.locator("#tare_kg").fill("2")
     page.locator("#moisture_pct").fill("8")
@@ -75,15 +66,15 @@ def test_a_coop_managers_season_in_kazakh_arabic(page, live_server, tmp_path):
     page.locator("#graded_by").fill("گۇلباھار")
     page.locator("input[name=save]").tap()
     expect(page).to_have_url(re.compile(r"/deliveries/\d+$"))
-    in_kazakh(page)
+    well_made(page, "kk_Arab")
 
     # 3. The contract settled: previewed, then posted once.
     page.goto(f"{base}/contracts/{contract_id}")
     page.locator(f'a[href="/settlement/preview?contract={contract_id}"]').tap()
-    in_kazakh(page)
+    well_made(page, "kk_Arab")
     page.locator("input[name=post]").tap()
     expect(page).to_have_url(re.compile(r"/settlement/runs/\d+$"))
-    in_kazakh(page)
+    well_made(page, "kk_Arab")
 
     # 4. The deputy prepared the payout batch; this manager approves it (four eyes).
     with app.app_context():
@@ -91,16 +82,16 @@ def test_a_coop_managers_season_in_kazakh_arabic(page, live_server, tmp_path):
         db.session.commit()
         batch_id = batch.id
     page.goto(f"{base}/settlement/payouts/{batch_id}")
-    in_kazakh(page)
+    well_made(page, "kk_Arab")
     page.locator("input[name=approve]").tap()
     expect(page.locator("p.flash.success").first).to_be_visible()
-    in_kazakh(page)
+    well_made(page, "kk_Arab")
     with app.app_context():
         assert db.session.get(PayoutBatch, batch_id).status == "approved"
 
     # 5. The year-end surplus: 60 % at least by volume, previewed, then posted.
     page.goto(f"{base}/settlement/surplus")
-    in_kazakh(page)
+    well_made(page, "kk_Arab")
     page.locator("#year").fill(str(date.today().year))
     page.locator("#surplus").fill("20000")
     page.locator("#losses").fill("0")
@@ -108,10 +99,10 @@ def test_a_coop_managers_season_in_kazakh_arabic(page, live_server, tmp_path):
     page.locator("#volume_pct").fill("70")
     page.locator("#subsidy_assets").fill("0")
     page.locator("form[method=get] button[type=submit], form[method=get] input[type=submit]").first.tap()
-    in_kazakh(page)
+    well_made(page, "kk_Arab")
     page.locator("input[name=post]").tap()
     expect(page.locator("p.flash.success").first).to_be_visible()
-    in_kazakh(page)
+    well_made(page, "kk_Arab")
     page.screenshot(path=str(tmp_path / "surplus-kk-arab.png"), full_page=True)
     with app.app_context():
         assert db.session.scalar(sa.select(SurplusDistribution.distributable_fen).where(

@@ -4,20 +4,11 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import fits_the_screen, foreign_words, log_in
+from tests.browser.helpers import log_in, well_made
 from tests.browser.test_delivery_kk_ug import PASSWORD
 from tests.browser.test_settlement_zh_kk import weighed_contract
 
 FARMER_PHONE = "139 9100 7703"
-
-
-def in_kazakh(page) -> None:
-    html = page.locator("html")
-    expect(html).to_have_attribute("lang", "kk-Cyrl")
-    expect(html).to_have_attribute("dir", "ltr")
-    fits_the_screen(page)
-    words = foreign_words(page, "kk_Cyrl")
-    assert not words, page.url + "\n" + "\n".join(words)
 
 
 def test_a_farmer_reads_the_market_and_the_statement_in_kazakh_cyrillic(page, live_server):
@@ -27,27 +18,27 @@ def test_a_farmer_reads_the_market_and_the_statement_in_kazakh_cyrillic(page, li
     page.set_default_timeout(10_000)
 
     log_in(page, base, FARMER_PHONE, PASSWORD, "kk_Cyrl")
-    in_kazakh(page)
+    well_made(page, "kk_Cyrl")
     # The planting signal, before the farmer posts next season's harvest.
     signals = page.locator("section[aria-labelledby=signals-h]")
     expect(signals).to_contain_text("Екпес бұрын")
     signals.locator("a[href^='/market/safflower_seed/']").tap()
     expect(page).to_have_url(re.compile(r"/market/safflower_seed/\d{4}$"))
-    in_kazakh(page)
+    well_made(page, "kk_Cyrl")
     expect(page.locator("h1")).to_contain_text("Нарық тақтасы")
     # Last season's board: the farmer's own contract is among the contracted kilograms.
     page.locator("a[rel=prev]").tap()
-    in_kazakh(page)
+    well_made(page, "kk_Cyrl")
     totals = page.locator("table").first.inner_text().replace("\u00a0", " ").replace("\u202f", " ")
     assert re.search(r"\d+ 000 кг", totals), totals  # the contracted kilograms, this contract's 1,000 among them
 
     # The contract, then its statement: the settled delivery and the net, grouped the Kazakh way.
     page.goto(f"{base}/contracts/")
-    in_kazakh(page)
+    well_made(page, "kk_Cyrl")
     page.locator(f'a[href="/contracts/{contract_id}"]').first.tap()
-    in_kazakh(page)
+    well_made(page, "kk_Cyrl")
     page.goto(f"{base}/settlement/statement/{contract_id}")
-    in_kazakh(page)
+    well_made(page, "kk_Cyrl")
     body = page.locator("main").inner_text().replace("\u00a0", " ")
     assert "400" in body and re.search(r"2\s?6\d\d,\d\d", body), body  # 400 kg × 6.50 less fee and levy
     assert page.locator("script").count() == 0

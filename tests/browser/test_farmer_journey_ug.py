@@ -20,21 +20,11 @@ from marketplace.services.contracts import SigningInput, sign_contract
 from marketplace.services.matching_runs import start_run
 from marketplace.services.proposals import decide
 from marketplace.services.settlement import Scope, post_settlement
-from tests.browser.helpers import fits_the_screen, foreign_words
+from tests.browser.helpers import quiet_market, well_made
 
 PHONE = "139 9100 7905"
 PASSWORD = "long-enough-1"
 OTHERS = "correct-horse-9"
-
-
-def in_uyghur(page) -> None:
-    html = page.locator("html")
-    expect(html).to_have_attribute("lang", "ug")
-    expect(html).to_have_attribute("dir", "rtl")
-    fits_the_screen(page)
-    assert page.locator("script").count() == 0
-    words = foreign_words(page, "ug")
-    assert not words, page.url + "\n" + "\n".join(words)
 
 
 def the_other_sides(app) -> dict:
@@ -42,6 +32,7 @@ def the_other_sides(app) -> dict:
     with app.app_context():
         town = db.session.scalar(sa.select(Township).where(Township.code == "hainuke_xiang"))
         seed = db.session.scalar(sa.select(Product).where(Product.code == "safflower_seed"))
+        quiet_market(seed.id)
         quick = generate_password_hash(OTHERS, method="pbkdf2:sha256:1000")
         coop = Cooperative(name="海努克红花专业合作社UG", county_id=town.county_id, registration_no="93654022MA7UGJ0001")
         manager = User(role="coop_manager", status="active", name="管理员", email="ug-journey-coop@example.com",
@@ -73,7 +64,7 @@ def test_a_farmers_season_in_uyghur(page, live_server, tmp_path):
 
     # 1. Sign up.
     page.goto(f"{base}/account/signup/farmer?lang=ug")
-    in_uyghur(page)
+    well_made(page, "ug")
     page.locator("#name").fill("مەمەتجان ئوسمان")
     page.locator("#phone").fill(PHONE)
     for select, name in (("#county_id", "چاپچال"), ("#township_id", "خەينۇق")):
@@ -84,7 +75,7 @@ def test_a_farmers_season_in_uyghur(page, live_server, tmp_path):
     page.locator("#confirm").fill(PASSWORD)
     page.locator("input[type=submit]").tap()
     expect(page).to_have_url(re.compile(r"/dashboard"))
-    in_uyghur(page)
+    well_made(page, "ug")
     with app.app_context():  # the co-op takes the new farmer in as a member
         farmer = db.session.scalar(sa.select(User).where(User.phone == "+8613991007905"))
         db.session.add(Membership(cooperative_id=sides["coop"], farmer_id=farmer.id, joined_on=date.today(),
@@ -94,7 +85,7 @@ def test_a_farmers_season_in_uyghur(page, live_server, tmp_path):
 
     # 2. Post the expected harvest, with the planting signal above the form.
     page.goto(f"{base}/harvests/new")
-    in_uyghur(page)
+    well_made(page, "ug")
     expect(page.locator("section[aria-labelledby=signals-h]")).to_be_visible()
     page.locator("#product_id").select_option(str(sides["seed"]))
     page.locator("#grade_id").select_option(str(sides["grade"]))
@@ -104,7 +95,7 @@ def test_a_farmers_season_in_uyghur(page, live_server, tmp_path):
     page.locator("#harvest_end").fill((sides["start"] + timedelta(days=20)).isoformat())
     page.locator("form[method=post] input[type=submit]").tap()
     expect(page).to_have_url(re.compile(r"/harvests/\d+$"))
-    in_uyghur(page)
+    well_made(page, "ug")
 
     # The market office runs the matching; an offer reaches the farmer.
     with app.app_context():
@@ -115,12 +106,12 @@ def test_a_farmers_season_in_uyghur(page, live_server, tmp_path):
 
     # 3. Accept the offer from the notice.
     page.goto(f"{base}/notifications/")
-    in_uyghur(page)
+    well_made(page, "ug")
     page.locator(f'.notice-list a[href="/proposals/{proposal_id}"]').first.tap()
-    in_uyghur(page)
+    well_made(page, "ug")
     page.locator("form[method=post] input[name=accept]").tap()
     expect(page.locator("p.flash.success")).to_be_visible()
-    in_uyghur(page)
+    well_made(page, "ug")
     with app.app_context():  # the processor accepts too: the contract is drawn up
         decide(db.session.get(User, sides["buyer"]), proposal_id, True, date.today())
         contract_id = db.session.scalar(sa.select(Contract.id).where(Contract.proposal_id == proposal_id))
@@ -128,12 +119,12 @@ def test_a_farmers_season_in_uyghur(page, live_server, tmp_path):
 
     # 4. Sign it with the password and the consent tick; the processor signs after.
     page.goto(f"{base}/contracts/{contract_id}")
-    in_uyghur(page)
+    well_made(page, "ug")
     page.locator("#consent").check()
     page.locator("#password").fill(PASSWORD)
     page.locator("input[name=sign]").tap()
     expect(page.locator("p.flash.success")).to_be_visible()
-    in_uyghur(page)
+    well_made(page, "ug")
     with app.app_context():
         sign_contract(db.session.get(User, sides["buyer"]), contract_id, SigningInput(OTHERS, True, "10.0.0.1", "x"))
         c = db.session.get(Contract, contract_id)
@@ -147,10 +138,10 @@ def test_a_farmers_season_in_uyghur(page, live_server, tmp_path):
 
     # 5. Confirm the weighing.
     page.goto(f"{base}/deliveries/{delivery_id}")
-    in_uyghur(page)
+    well_made(page, "ug")
     page.locator("input[name=confirm]").tap()
     expect(page.locator("p.flash.success")).to_be_visible()
-    in_uyghur(page)
+    well_made(page, "ug")
     with app.app_context():
         assert db.session.get(Delivery, delivery_id).state == "confirmed" and assert_kg == 1000
         post_settlement(db.session.get(User, sides["manager"]), Scope(proposal_id=c.proposal_id))
@@ -158,7 +149,7 @@ def test_a_farmers_season_in_uyghur(page, live_server, tmp_path):
 
     # 6. Read the statement: 600 kg at 6.50 yuan, less the fee and levy.
     page.goto(f"{base}/settlement/statement/{contract_id}")
-    in_uyghur(page)
+    well_made(page, "ug")
     body = page.locator("main").inner_text()
     assert "600" in body and re.search(r"3,\d{3}\.\d\d", body), body
     page.screenshot(path=str(tmp_path / "statement-ug.png"), full_page=True)
