@@ -44,6 +44,8 @@ class Config:
     #: Where the messenger delivers: "console" logs the message.
     MESSENGER_BACKEND = os.environ.get("MESSENGER_BACKEND", "console")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    #: Signing a contract (which asks for the password) and approving or resending payouts.
+    SENSITIVE_RATE_LIMIT = os.environ.get("SENSITIVE_RATE_LIMIT", "20 per minute")
     RATELIMIT_HEADERS_ENABLED = True
 
     @property
@@ -63,6 +65,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "1000 per minute"
+    SENSITIVE_RATE_LIMIT = "1000 per minute"
     STRIPE_SECRET_KEY = ""
     #: Long jobs (matching runs) run inside the request, so tests see their result at once.
     JOBS_INLINE = True

@@ -15,3 +15,10 @@ login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def sensitive_limit() -> str:
+    """The rate of acts that ask for a password or move money (signing, approving payouts), per address."""
+    from flask import current_app
+
+    return current_app.config["SENSITIVE_RATE_LIMIT"]

@@ -39,3 +39,23 @@ def test_rate_limit_storage_follows_redis_url(monkeypatch):
     assert config.TestConfig().RATELIMIT_STORAGE_URI == "memory://"
     monkeypatch.setattr(config.Config, "REDIS_URL", "redis://127.0.0.1:6379/0")
     assert config.DevelopmentConfig().RATELIMIT_STORAGE_URI == "redis://127.0.0.1:6379/0"
+
+
+def test_signing_and_payout_approval_are_rate_limited(client, db, auth, app, contract_of, monkeypatch):
+    """Signing asks for the password: guessing it is slowed like a login; approving payouts likewise."""
+    from tests.conftest import csrf_token
+
+    monkeypatch.setitem(app.config, "SENSITIVE_RATE_LIMIT", "2 per minute")
+    c = contract_of["contract"]
+    auth.login(contract_of["farmer"].phone)
+    token = csrf_token(client, f"/contracts/{c.id}")
+    wrong = {"csrf_token": token, "password": "not-my-password", "consent": "y"}
+    statuses = [client.post(f"/contracts/{c.id}/sign?lang=ug", data=wrong).status_code for _ in range(3)]
+    assert statuses[:2] != [429, 429] and statuses[2] == 429
+    page = client.post(f"/contracts/{c.id}/sign?lang=ug", data=wrong)
+    assert page.status_code == 429 and 'dir="rtl"' in page.get_data(as_text=True)
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "1 per minute")
+    auth.logout()
+    first = client.post("/account/signup/farmer", data={"csrf_token": csrf_token(client, "/account/signup/farmer")})
+    second = client.post("/account/signup/farmer", data={"csrf_token": csrf_token(client, "/account/signup/farmer")})
+    assert first.status_code == 400 and second.status_code == 429

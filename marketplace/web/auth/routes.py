@@ -36,6 +36,7 @@ def choose_signup():
 
 @bp.route("/signup/farmer", methods=["GET", "POST"])
 @anonymous_only
+@limiter.limit(login_limit, methods=["POST"])
 def signup_farmer():
     form = FarmerSignupForm()
     fill_place_choices(form)
@@ -77,6 +78,7 @@ def _apply(form, template, role_service, build):
 
 @bp.route("/signup/processor", methods=["GET", "POST"])
 @anonymous_only
+@limiter.limit(login_limit, methods=["POST"])
 def signup_processor():
     return _apply(
         ProcessorSignupForm(), "auth/signup_processor.html", accounts.register_processor,
@@ -89,6 +91,7 @@ def signup_processor():
 
 @bp.route("/signup/cooperative", methods=["GET", "POST"])
 @anonymous_only
+@limiter.limit(login_limit, methods=["POST"])
 def signup_coop():
     return _apply(
         CoopSignupForm(), "auth/signup_coop.html", accounts.register_coop_manager,

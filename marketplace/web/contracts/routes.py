@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from marketplace.domain.contracts import IN_FORCE, SIGNABLE
 from marketplace.domain.errors import DomainError
-from marketplace.extensions import db
+from marketplace.extensions import db, limiter, sensitive_limit
 from marketplace.i18n import local_name
 from marketplace.models import Contract
 from marketplace.services import contract_views as views
@@ -145,6 +145,7 @@ def show_contract(contract_id):
 
 @bp.route("/contracts/<int:contract_id>/sign", methods=["POST"])
 @roles(*PARTIES)
+@limiter.limit(sensitive_limit)
 def sign(contract_id):
     contract = contract_or_404(contract_id)
     form = SignForm()

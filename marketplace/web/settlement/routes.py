@@ -15,7 +15,7 @@ from marketplace.models import (
     Advance, Contract, Invoice, Payment, PayoutBatch, PayoutItem, Rebate, SettlementLine, SettlementRun, SurplusDistribution,
 )
 from marketplace.domain.surplus import Inputs
-from marketplace.extensions import csrf
+from marketplace.extensions import csrf, limiter, sensitive_limit
 from marketplace.security import STRIPE_CSP
 from marketplace.services import ledger, payouts, rebates, stripe_gateway, surplus
 from flask_babel import force_locale
@@ -474,6 +474,7 @@ def send_transfers(batch_id: int) -> None:
 
 @bp.route("/payouts/<int:batch_id>/decide", methods=["POST"])
 @roles("coop_manager", "admin")
+@limiter.limit(sensitive_limit)
 def decide_payouts(batch_id):
     batch = batch_or_404(batch_id)
     form = ApproveForm()
@@ -500,6 +501,7 @@ def decide_payouts(batch_id):
 
 @bp.route("/payouts/<int:batch_id>/transfers", methods=["POST"])
 @roles("coop_manager", "admin")
+@limiter.limit(sensitive_limit)
 def retry_transfers(batch_id):
     batch = batch_or_404(batch_id)
     if not RetryTransfersForm().validate_on_submit():
