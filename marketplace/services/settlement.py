@@ -16,7 +16,9 @@ from marketplace.domain.ledger import AccountRef, Leg
 from marketplace.domain.terms import MARKET_LINKED, SHARE_COOP, Deductions, Payout, settle
 from marketplace.domain.terms import Delivery as DeliveredLot
 from marketplace.extensions import db
-from marketplace.models import Advance, Contract, Delivery, Grade, Invoice, SettlementLine, SettlementRun, User
+from marketplace.models import (
+    Advance, Contract, Cooperative, Delivery, Grade, Invoice, SettlementLine, SettlementRun, User,
+)
 from marketplace.services import ledger
 from marketplace.services.audit import record_action
 from marketplace.services.deliveries import COUNTS
@@ -170,7 +172,13 @@ def _legs(delivery: Delivery, payout: Payout) -> list[Leg]:
 
 
 def post_settlement(manager: User, scope: Scope) -> SettlementRun | None:
-    """Post the plan: one ledger entry and one line per delivery, an invoice per processor; None if nothing new."""
+    """Post the plan: one ledger entry and one line per delivery, an invoice per processor; None if nothing new.
+
+    A co-op's settlements are posted one at a time (its row is locked first), so two managers posting at once
+    settle each delivery once: the second finds nothing new."""
+    if manager.cooperative_id is not None:
+        db.session.execute(sa.select(Cooperative.id).where(Cooperative.id == manager.cooperative_id)
+                           .with_for_update())
     planned = plan(manager, scope)
     if not planned.lines:
         return None
