@@ -291,6 +291,7 @@ def test_a_stripe_payout_that_did_not_go_through_waits_on_the_page_and_is_sent_a
                        follow_redirects=True)
     body = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "did not go through yet" in body
+    assert "Approved; Stripe transfers still to be made" in body and "Approved and paid" not in body
     assert "Stripe did not answer" in body and 'name="retry"' in body
     assert db.session.scalar(sa.select(PayoutItem.status)) == "pending" and fake.transfers == {}
     # Another co-op's manager may not send it.

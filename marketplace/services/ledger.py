@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.domain.errors import DomainError
 from marketplace.domain.ledger import KINDS, AccountRef, Leg, check_legs, digest, merged, natural, reversed_legs
 from marketplace.extensions import db
-from marketplace.models.base import utcnow
 from marketplace.models import JournalEntry, LedgerAccount, Payment, PayoutItem, Posting, User
+from marketplace.models.base import utcnow
 
 
 def _owner(ref: AccountRef) -> int:

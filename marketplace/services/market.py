@@ -88,11 +88,11 @@ def _year(column):
     return sa.extract("year", column)
 
 
-def _sum_by(query_columns, kg, where, years, year_column) -> dict:
-    rows = db.session.execute(
+def _sum_by(query_columns, kg, where, years, year_column) -> list:
+    """(year, *columns, kg) rows: one grouped query."""
+    return db.session.execute(
         sa.select(_year(year_column), *query_columns, sa.func.sum(kg))
         .where(*where, _year(year_column).in_(years)).group_by(_year(year_column), *query_columns)).all()
-    return rows
 
 
 def compute_board(product: Product, season: int) -> Board:

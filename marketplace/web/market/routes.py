@@ -28,6 +28,11 @@ class BadQuery(Exception):
         self.message = message
 
 
+@bp.context_processor
+def helpers():
+    return {"yuan": yuan}  # prices in fen written as yuan, exactly (no float)
+
+
 @bp.errorhandler(BadQuery)
 def bad_query(error):
     return render_template("market/problem.html", message=error.message, products=active_products(),

@@ -43,6 +43,8 @@ PAYOUT_STATUS = {
     "prepared": _l("Waiting for approval"),
     # i18n: a payout batch approved; the money is paid
     "approved": _l("Approved and paid"),
+    # i18n: a payout batch approved, but some of its Stripe transfers are not made yet
+    "sending": _l("Approved; Stripe transfers still to be made"),
     "cancelled": _l("Cancelled"),
 }
 
