@@ -87,6 +87,17 @@ def isolate(text) -> Markup:
     return Markup('<bdi dir="auto">%s</bdi>') % escape(text)
 
 
+def sentence(message, **values) -> Markup:
+    """A translated sentence (a lazy message or its text) with its values in place, each in its own direction:
+    numbers left to right, names and other text as they are written, markup as it is; safe to flash or show."""
+    def mark(value):
+        if isinstance(value, Markup):
+            return value
+        return ltr(value) if isinstance(value, int | float) else isolate(value)
+
+    return Markup(escape(str(message))) % {name: mark(value) for name, value in values.items()}
+
+
 def fmt_money(fen: int | None) -> Markup:
     if fen is None:
         return Markup("")

@@ -6,9 +6,7 @@ from flask_babel import force_locale, format_currency, format_date, format_decim
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from markupsafe import Markup, escape
-
-from marketplace.i18n import LOCALES, isolate, ltr
+from marketplace.i18n import LOCALES, ltr, sentence
 
 TEXTS = {
     # i18n: a notification to a farmer; %(product)s is e.g. safflower seed, %(company)s a processor
@@ -59,8 +57,9 @@ def render(kind: str, params: dict, locale: str | None = None, html: bool = Fals
             return kind
         if not html:
             return _(str(TEXTS[kind]), **values)
-        marked = {k: (isolate(v) if k in ("company", "product") else ltr(v)) for k, v in values.items()}
-        return Markup(escape(_(str(TEXTS[kind])))) % marked
+        # Amounts, dates and numbers arrive formatted as text: kept left to right; names as they are written.
+        return sentence(_(str(TEXTS[kind])), **{k: v if k in ("company", "product") else ltr(v)
+                                                for k, v in values.items()})
 
     if locale and locale in LOCALES:
         with force_locale(locale):

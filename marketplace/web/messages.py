@@ -1,6 +1,5 @@
-"""Translated messages for domain error codes, putting them on forms, and sentences with people's data."""
+"""Translated messages for domain error codes and putting them on forms."""
 from flask import flash
-from markupsafe import Markup, escape
 from flask_babel import lazy_gettext as _l
 
 from marketplace.domain.errors import DomainError
@@ -185,15 +184,3 @@ ACTION_LABELS = {
 def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
-
-def sentence(message, **values) -> Markup:
-    """A translated sentence (a lazy message) with its values in place, each kept in its own direction: numbers,
-    dates and codes left to right, names and other text as they are written; safe to flash or show."""
-    from marketplace.i18n import isolate, ltr
-
-    def mark(value):
-        if isinstance(value, Markup):
-            return value
-        return ltr(value) if isinstance(value, int | float) else isolate(value)
-
-    return Markup(escape(str(message))) % {name: mark(value) for name, value in values.items()}

@@ -10,12 +10,13 @@ from sqlalchemy.orm import joinedload
 from marketplace.domain.errors import DomainError
 from marketplace.extensions import db
 from marketplace.messaging import get_messenger
+from marketplace.i18n import sentence
 from marketplace.models import User
 from marketplace.services.accounts import decide_account
 from marketplace.web.access import roles
 from marketplace.web.admin import bp
 from marketplace.web.admin.forms import DecisionForm
-from marketplace.web.messages import message_for, sentence
+from marketplace.web.messages import message_for
 
 
 @bp.route("/approvals")

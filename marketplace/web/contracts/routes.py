@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from marketplace.domain.contracts import IN_FORCE, SIGNABLE
 from marketplace.domain.errors import DomainError
 from marketplace.extensions import db, limiter, sensitive_limit
-from marketplace.i18n import local_name
+from marketplace.i18n import local_name, sentence
 from marketplace.models import Contract
 from marketplace.services import contract_views as views
 from marketplace.services.deliveries import delivered_grams
@@ -30,7 +30,7 @@ from marketplace.web.contracts.labels import CONSENT_LABELS, PARTY_LABELS, STATU
 from marketplace.web.deliveries.labels import state_label as delivery_state_label
 from marketplace.web.deliveries.labels import weight
 from marketplace.web.downloads import csv_response, percent, yuan
-from marketplace.web.messages import apply_domain_error, message_for, sentence
+from marketplace.web.messages import apply_domain_error, message_for
 from marketplace.web.orders.forms import price_label
 from marketplace.web.orders.labels import PRICE_LABELS, SHARE_LABELS
 from marketplace.web.terms_text import TERM_EXPLANATIONS, TERM_NAMES, line_text, per_kg

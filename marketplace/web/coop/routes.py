@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from marketplace.domain.errors import DomainError
 from marketplace.extensions import db
+from marketplace.i18n import sentence
 from marketplace.models import ActionRecord
 from marketplace.services import members, stripe_gateway
 from marketplace.services.accounts import FarmerDetails
@@ -16,7 +17,7 @@ from marketplace.web.access import roles
 from marketplace.web.coop import bp
 from marketplace.web.coop.forms import MemberForm, PayoutAccountForm
 from marketplace.web.fields import fill_place_choices
-from marketplace.web.messages import apply_domain_error, sentence
+from marketplace.web.messages import apply_domain_error
 
 
 def my_coop_id() -> int:

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from marketplace.domain import lotcodes
 from marketplace.domain.errors import DomainError
 from marketplace.extensions import db
-from marketplace.i18n import local_name
+from marketplace.i18n import local_name, sentence
 from marketplace.models import Contract, Delivery, Grade, User
 from marketplace.services import deliveries as svc
 from marketplace.services import delivery_views as views
@@ -29,7 +29,7 @@ from marketplace.web.deliveries.forms import (
 from marketplace.web.deliveries.labels import (
     STATE_LABELS, WARNING_LABELS, rejection_label, state_label, weighing_line, weight,
 )
-from marketplace.web.messages import apply_domain_error, message_for, sentence
+from marketplace.web.messages import apply_domain_error, message_for
 from marketplace.web.terms_text import percent
 
 PER_PAGE = 25

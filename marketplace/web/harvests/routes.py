@@ -12,6 +12,7 @@ from flask_login import current_user
 from marketplace.domain.errors import DomainError
 from marketplace.domain.listings import HARVEST_EDITABLE, HARVEST_TRANSITIONS, suggest_kg
 from marketplace.extensions import db
+from marketplace.i18n import sentence
 from marketplace.models import Harvest, Product, User
 from marketplace.services import harvests, market, members
 from marketplace.services.products import active_products
@@ -24,7 +25,7 @@ from marketplace.web.harvests.choices import (
 )
 from marketplace.web.harvests.export import harvests_csv
 from marketplace.web.harvests.forms import FilterForm, HarvestForm, MemberHarvestForm, WithdrawForm
-from marketplace.web.messages import apply_domain_error, message_for, sentence
+from marketplace.web.messages import apply_domain_error, message_for
 
 PER_PAGE = 20
 HARVESTERS = ("farmer", "coop_manager")
