@@ -16,6 +16,8 @@ need_pkg() {  # need_pkg COMMAND_OR_PATH PACKAGE...
 }
 
 need_pkg /usr/bin/chromium chromium
+# WeasyPrint (the contract and statement PDFs) subsets fonts with HarfBuzz.
+if ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset; then need_pkg libharfbuzz-subset.so.0 libharfbuzz-subset0; fi
 if ! fc-list 2>/dev/null | grep -q "Noto Naskh Arabic"; then need_pkg /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf fonts-noto-core; fi
 if ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then need_pkg /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk; fi
 
