@@ -1,5 +1,12 @@
-"""Every route declares who may use it, and every role gets what it should (403/404 otherwise)."""
+"""Every route declares who may use it, and every role gets what it should (403/404 otherwise).
+
+The table is MATRIX (each area's routes in tests/access_matrix/<area>.py: endpoint -> method, URL on the
+world's objects, who may use it, and the statuses that differ on these objects). Each route is tried by every
+method it answers, by eight people: nobody, the world's farmer, co-op manager, processor and an admin, and
+someone of each role who is not a party (OTHER), who gets 404 on any URL naming the world's objects (OWNED)
+unless the table says otherwise. A route added without an entry fails the first test."""
 import importlib
+import re
 import pkgutil
 
 import pytest
@@ -8,8 +15,18 @@ from marketplace.web.access import ANONYMOUS, LOGGED_IN, PUBLIC
 from tests import access_matrix
 from tests.conftest import csrf_token
 
-ROLES = ("anonymous", "farmer", "coop_manager", "processor", "admin")
+ROLES = ("anonymous", "farmer", "other_farmer", "coop_manager", "other_coop_manager", "processor",
+         "other_processor", "admin")
 ALL_USERS = {"farmer", "coop_manager", "processor", "admin"}
+#: Someone of the same role who is not a party to the world's objects: a farmer of the same co-op, the
+#: manager of another co-op, another processor. They may use what their role may, but not on these objects.
+OTHER = {"other_farmer": "farmer", "other_coop_manager": "coop_manager", "other_processor": "processor"}
+#: URL placeholders naming an object that belongs to the world's farmer, co-op or processor.
+OWNED = {"membership", "harvest", "order", "draft_order", "proposal", "contract", "delivery", "settlement_run",
+         "invoice", "payout_batch"}
+#: The world's farmer's name: no page shown to someone else may carry it, except these lists (which show
+#: farmers' offers to every processor by design).
+MARKER = "Aygul Worldfarmer"
 
 def load_matrix() -> dict:
     """Each area lists its routes in tests/access_matrix/<area>.py as ROUTES."""
@@ -51,12 +68,16 @@ def world(db, create_farmer, create_coop, create_processor, create_admin, add_me
           create_order, create_price, products):
     """One of each: the ids the URL templates of tests/access_matrix use."""
     manager = create_coop()
-    farmer = create_farmer()
+    farmer = create_farmer(name=MARKER)
     membership = add_member(manager, farmer)
     pending = create_processor(status="pending")
     processor = create_processor()
     admin = create_admin()
-    users = {"farmer": farmer, "coop_manager": manager, "processor": processor, "admin": admin}
+    other_farmer = create_farmer(name="Other Farmer")
+    add_member(manager, other_farmer)
+    users = {"farmer": farmer, "coop_manager": manager, "processor": processor, "admin": admin,
+             "other_farmer": other_farmer, "other_coop_manager": create_coop(),
+             "other_processor": create_processor()}
     harvest, order = create_harvest(farmer), create_order(processor)
     ids = {
         "pending": pending.id, "membership": membership.id,
@@ -165,35 +186,73 @@ def allowed(policy, role):
     return role in policy
 
 
+def expected(endpoint: str, method: str, role: str) -> int | str:
+    """What `role` gets from `method` on the endpoint's URL, by the matrix: a status, or "allowed" (200, a
+    redirect that is not to the login page, 400 for a form sent empty, 409 for an act the object's state
+    does not allow), or "login" (sent to log in)."""
+    listed_method, template, policy, *rest = MATRIX[endpoint]
+    overrides = rest[0] if rest else {}
+    if role in overrides and method == listed_method:
+        return overrides[role]
+    base = OTHER.get(role, role)
+    if role in OTHER and allowed(policy, base):
+        placeholders = set(re.findall(r"{(\w+)}", template))
+        if placeholders & OWNED:
+            return 404
+    if base in overrides and method == listed_method:
+        return overrides[base]
+    if allowed(policy, base):
+        return "allowed"
+    if role == "anonymous":
+        return "login"
+    if policy == ANONYMOUS:
+        return "dashboard"
+    return 403
+
+
+def methods_of(app) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        found.setdefault(rule.endpoint, set()).update(rule.methods & {"GET", "POST"})
+    return found
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_against_each_route(client, auth, world, role):
+def test_each_role_against_each_route(app, client, auth, world, role):
+    """Every route, by each method it answers, for each role: the outcome the matrix states."""
     users, ids = world
     if role != "anonymous":
         user = users[role]
         assert auth.login(user.email or user.phone).status_code == 302
     token = csrf_token(client, "/dashboard" if role != "anonymous" else "/account/login")
-    for endpoint, (method, template, policy, *rest) in MATRIX.items():
-        overrides = rest[0] if rest else {}
+    methods = methods_of(app)
+    for endpoint, (_method, template, _policy, *_rest) in MATRIX.items():
         if endpoint == "auth.logout":
             continue  # it logs the user out; test_auth covers it
         url = template.format(**ids)
-        if method == "GET":
-            resp = client.get(url)
-        else:
-            resp = client.post(url, data={"csrf_token": token})
-        where = f"{role} {method} {url}"
-        if role in overrides:  # the role may use the route, but not on this object
-            assert resp.status_code == overrides[role], where
-        elif allowed(policy, role):
-            assert resp.status_code in (200, 301, 302, 303, 400, 409), where  # 409: allowed, not in this state
-            if resp.status_code in (302, 303):
-                assert "/account/login" not in resp.headers["Location"], where
-        elif role == "anonymous":
-            assert resp.status_code == 302 and "/account/login" in resp.headers["Location"], where
-        elif policy == ANONYMOUS:
-            assert resp.status_code == 302 and resp.headers["Location"].endswith("/dashboard"), where
-        else:
-            assert resp.status_code == 403, where
+        for method in sorted(methods[endpoint]):
+            if method == "GET":
+                resp = client.get(url)
+            else:
+                resp = client.post(url, data={"csrf_token": token})
+            want = expected(endpoint, method, role)
+            where = f"{role} {method} {url}"
+            if want == "allowed":
+                assert resp.status_code in (200, 301, 302, 303, 400, 409), where
+                if resp.status_code in (302, 303):
+                    assert "/account/login" not in resp.headers["Location"], where
+            elif want == "login":
+                assert resp.status_code == 302 and "/account/login" in resp.headers["Location"], where
+            elif want == "dashboard":
+                assert resp.status_code == 302 and resp.headers["Location"].endswith("/dashboard"), where
+            else:
+                assert resp.status_code == want, where
+            if role in OTHER and resp.status_code == 200 and endpoint not in NAMES_FARMERS:
+                assert MARKER not in resp.get_data(as_text=True), f"{where} shows the world's farmer"
+
+
+#: Pages that name farmers to anyone of the role: processors browse farmers' offered harvests.
+NAMES_FARMERS = {"orders.browse_supply", "orders.export_supply"}
 
 
 def test_a_manager_of_no_coop_gets_403(client, db, auth, create_coop):

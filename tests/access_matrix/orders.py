@@ -4,8 +4,10 @@
 """
 PROCESSOR = {"processor"}
 READERS = {"farmer", "coop_manager"}
+#: An open order is offered to every farmer and co-op, not only to those already dealing with the processor.
+OPEN_TO_ALL = {"other_farmer": 200, "other_coop_manager": 200}
 
-# endpoint -> (method, url template, who may use it)
+# endpoint -> (method, url template, who may use it[, role -> status on this object])
 ROUTES = {
     "orders.list_orders": ("GET", "/orders/", PROCESSOR),
     "orders.export_orders": ("GET", "/orders/export.csv", PROCESSOR),
@@ -15,7 +17,7 @@ ROUTES = {
     "orders.publish_order": ("POST", "/orders/{draft_order}/publish", PROCESSOR),
     "orders.close_order": ("POST", "/orders/{order}/close", PROCESSOR),
     "orders.browse_orders": ("GET", "/orders/open", READERS),
-    "orders.view_order": ("GET", "/orders/{order}/view", READERS),
+    "orders.view_order": ("GET", "/orders/{order}/view", READERS, OPEN_TO_ALL),
     "orders.browse_supply": ("GET", "/orders/supply", PROCESSOR),
     "orders.export_supply": ("GET", "/orders/supply.csv", PROCESSOR),
 }
