@@ -6,7 +6,7 @@ FLASK := $(PY) -m flask
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/marketplace_test
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-test services translations check-translations db demo clean pages
+.PHONY: run test install install-test services translations check-translations db demo clean pages load
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,21 @@ test: install-test services translations check-translations
 
 pages: install-test .tools/node_modules/.bin/lighthouse
 	$(PY) -m bench.pages --lighthouse .tools/node_modules/.bin/lighthouse
+
+## make load: the load benchmark (gunicorn and wrk on the demo at 10,000 farmers on PostgreSQL; bench/load.py);
+## LOAD_ARGS="--rebuild" builds its database again, LOAD_ARGS="--duration 30" runs longer
+load: install
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }; \
+	  else \
+	    echo "make load needs wrk, and apt-get is not available here (or not as root): install wrk and run again" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "make load needs PostgreSQL on 127.0.0.1:5432 (make services starts it)" >&2; exit 1; }
+	$(PY) -m bench.load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite .pytest_cache
