@@ -47,6 +47,13 @@ class Config:
     #: Signing a contract (which asks for the password) and approving or resending payouts.
     SENSITIVE_RATE_LIMIT = os.environ.get("SENSITIVE_RATE_LIMIT", "20 per minute")
     RATELIMIT_HEADERS_ENABLED = True
+    #: Reverse proxies in front of the app that set X-Forwarded-For/-Proto (0: none). With one, the client's
+    #: address (for rate limits and the action record) and https are taken from the proxy's headers.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+    #: Strict-Transport-Security's max-age; sent on https requests, and on every response in production
+    #: (where TLS ends at the proxy).
+    HSTS_SECONDS = 31536000
+    HSTS_ALWAYS = False
 
     @property
     def RATELIMIT_STORAGE_URI(self):  # noqa: N802 (Flask setting name)
@@ -76,6 +83,8 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_ALWAYS = True
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "1"))
     PREFERRED_URL_SCHEME = "https"
 
     def __init__(self):

@@ -13,7 +13,6 @@ def create_app(config) -> Flask:
 
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, directory=str(app.root_path + "/../migrations"))
-    ext.csrf.init_app(app)
     ext.limiter.init_app(app)
     ext.login_manager.init_app(app)
     i18n.init_app(app, ext.babel)
@@ -23,5 +22,8 @@ def create_app(config) -> Flask:
     messaging.init_app(app)
     security.init_app(app)
     web.init_app(app)
+    # After the access check: who may use a page is decided before the form's token is (a second click on a
+    # sign-up form, now logged in, goes to the dashboard; a wrong role gets 403 whatever it sent).
+    ext.csrf.init_app(app)
     cli.init_app(app)
     return app

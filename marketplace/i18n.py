@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from flask import g, request, session
-from flask_babel import format_currency, format_date, format_decimal, format_percent, get_locale
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -133,6 +133,13 @@ def fmt_date(value) -> Markup:
     return ltr(format_date(value, "medium"))
 
 
+def fmt_datetime(value) -> Markup:
+    """A moment kept in UTC, in the valley's time (Asia/Urumqi), the locale's short format."""
+    if value is None:
+        return Markup("")
+    return ltr(format_datetime(value, "short"))
+
+
 def fmt_phone(e164: str | None) -> Markup:
     from marketplace.domain.identifiers import display_phone
 
@@ -156,7 +163,7 @@ def lang_url(code: str) -> str:
 def init_app(app, babel):
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
-        money=fmt_money, number=fmt_number, percent_bp=fmt_percent_bp, mu=fmt_mu, date=fmt_date, phone=fmt_phone,
+        money=fmt_money, number=fmt_number, percent_bp=fmt_percent_bp, mu=fmt_mu, date=fmt_date, datetime=fmt_datetime, phone=fmt_phone,
         ltr=ltr, isolate=isolate, local_name=local_name,
     )
     app.jinja_env.globals.update(

@@ -1,5 +1,7 @@
 """Security headers, the login manager's user loader, the locale switch hook."""
-from flask import g, request, session
+import hmac
+
+from flask import current_app, g, request, session
 from flask_login import current_user
 
 from marketplace.extensions import db, login_manager
@@ -23,8 +25,9 @@ def set_security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.is_secure or current_app.config["HSTS_ALWAYS"]:
+        response.headers.setdefault("Strict-Transport-Security",
+                                    f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains")
     if "text/html" in response.content_type:
         response.headers.setdefault("Cache-Control", "no-store")
         response.vary.add("Cookie")
@@ -49,12 +52,18 @@ def remember_language():
         db.session.commit()
 
 
-def load_user(user_id: str):
+def load_user(session_id: str):
+    """The user a session or remember cookie names ("<id>:<token>"), if the token is still theirs: logging
+    out or setting a new password changes the token, which ends every copy of the old session."""
     from marketplace.models import User
 
-    if not user_id.isdigit():
+    user_id, _sep, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    if user is None or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
 
 
 def init_app(app):
@@ -62,3 +71,8 @@ def init_app(app):
     login_manager.login_view = "auth.login"
     app.before_request(remember_language)
     app.after_request(set_security_headers)
+    hops = app.config.get("TRUSTED_PROXY_HOPS", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

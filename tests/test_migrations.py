@@ -79,3 +79,33 @@ def test_models_and_migrations_agree(app):
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_last_weeks_database_upgrades_and_its_people_can_log_in(fresh_app):
+    """A database at 0019 (before lockout and the append-only record): its users log in after the upgrade,
+    and its old action records can no longer be changed."""
+    from werkzeug.security import generate_password_hash
+
+    from tests.conftest import csrf_token
+
+    with fresh_app.app_context():
+        upgrade(revision="0019")
+        db.session.execute(sa.text(
+            "INSERT INTO user_account (role, status, name, phone, password_hash, locale, created_at) "
+            "VALUES ('farmer', 'active', '老用户', '+8613900000002', :h, 'ug', CURRENT_TIMESTAMP)"),
+            {"h": generate_password_hash("old-password-7", method="pbkdf2:sha256:1000")})
+        db.session.execute(sa.text(
+            "INSERT INTO action_record (actor_id, action, detail, created_at) "
+            "SELECT id, 'register_member', 'cooperative:1', CURRENT_TIMESTAMP FROM user_account"))
+        db.session.commit()
+        upgrade()
+        assert db.session.scalar(sa.text("SELECT session_token FROM user_account")) == ""
+        with pytest.raises(sa.exc.DBAPIError):
+            db.session.execute(sa.text("UPDATE action_record SET detail = 'forged'"))
+        db.session.rollback()
+        db.session.remove()
+    client = fresh_app.test_client()
+    resp = client.post("/account/login", data={"csrf_token": csrf_token(client, "/account/login"),
+                                               "identifier": "13900000002", "password": "old-password-7"})
+    assert resp.status_code == 302
+    assert client.get("/notifications/").status_code == 200  # logged in (the raw row has no farm profile)

@@ -301,6 +301,7 @@ def test_a_stripe_payout_that_did_not_go_through_waits_on_the_page_and_is_sent_a
                        data={"csrf_token": csrf_token(client, "/dashboard")}).status_code == 404
     auth.logout()
     auth.login("second@example.com")
+    token = csrf_token(client, f"/settlement/payouts/{batch.id}")  # a new session at each login: a new token
     resp = client.post(f"/settlement/payouts/{batch.id}/transfers?lang=ug", data={"csrf_token": token},
                        follow_redirects=True)
     assert resp.status_code == 200 and 'dir="rtl"' in resp.get_data(as_text=True)

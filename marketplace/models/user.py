@@ -1,4 +1,5 @@
 """People: user accounts and the farmer profile."""
+import secrets
 from datetime import datetime
 from decimal import Decimal
 
@@ -8,6 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.models.base import Base, utcnow
 from marketplace.models.reference import County, Township
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
 
 ROLES = ("farmer", "coop_manager", "processor", "admin")
 STATUSES = ("active", "pending", "rejected", "disabled")
@@ -31,6 +36,11 @@ class User(UserMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(10), default="zh_Hans")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Wrong passwords in a row since the last good login; at LOCKOUT_ATTEMPTS the account locks.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
+    #: Part of the login session's id: changed at logout and with the password, it ends every session.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token, server_default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_at: Mapped[datetime | None]
     processor_id: Mapped[int | None] = mapped_column(ForeignKey("processor.id"), index=True)
@@ -43,6 +53,9 @@ class User(UserMixin, Base):
     cooperative: Mapped["Cooperative | None"] = relationship(  # noqa: F821
         foreign_keys=[cooperative_id], back_populates="managers"
     )
+
+    def get_id(self) -> str:  # Flask-Login keeps this in the session and the remember cookie
+        return f"{self.id}:{self.session_token}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login: pending or rejected accounts cannot log in

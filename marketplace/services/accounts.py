@@ -1,16 +1,20 @@
 """Accounts: sign-up, login, approval, password reset."""
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from marketplace.domain.accounts import account_transition, initial_status
+from marketplace.domain.accounts import (
+    account_transition, after_wrong_password, initial_status, is_locked, password_problem,
+)
 from marketplace.domain.errors import DomainError
 from marketplace.domain.identifiers import normalise_mobile, normalise_uscc
 from marketplace.extensions import db
 from marketplace.models import Cooperative, County, FarmerProfile, Processor, Township, User
+from marketplace.models.user import new_session_token
 from marketplace.models.base import utcnow
 from marketplace.services.audit import record_action
 
@@ -65,6 +69,8 @@ def new_user(role: str, name: str, creds: Credentials, locale: str) -> User:
     phone = normalise_mobile(creds.phone) if creds.phone else None
     email = creds.email.strip().lower() if creds.email else None
     _check_unique(phone, email)
+    if creds.password:
+        check_new_password(creds.password, phone=phone, email=email, name=name)
     user = User(
         role=role,
         status=initial_status(role),
@@ -153,31 +159,81 @@ def register_coop_manager(app_: CoopApplication, creds: Credentials) -> User:
     return user
 
 
-def authenticate(identifier: str, password: str) -> User:
+def authenticate(identifier: str, password: str, now: datetime | None = None) -> User:
     """The user for these credentials, or DomainError("login_failed") whatever went wrong.
 
     The message never tells whether an account exists. A correct password on
     an account still waiting for approval says so (only its owner can know).
+    After LOCKOUT_ATTEMPTS wrong passwords in a row the account is locked for
+    LOCKOUT_MINUTES: the right password then gets "account_locked" (so the
+    owner learns why and whom to ask), a wrong one still only "login_failed",
+    so guessing learns nothing. The caller commits in either case, since the
+    count of failures must be kept.
     """
+    now = now or utcnow()
     user = find_by_identifier(identifier)
     if user is None or user.password_hash is None:
         check_password_hash(_DUMMY_HASH, password or "")
         raise DomainError("login_failed")
-    if not check_password_hash(user.password_hash, password or ""):
+    right = check_password_hash(user.password_hash, password or "")
+    if is_locked(user.locked_until, now):
+        if right:
+            raise DomainError("account_locked", minutes=_minutes_left(user.locked_until, now))
+        raise DomainError("login_failed")
+    if not right:
+        user.failed_logins, user.locked_until = after_wrong_password(user.failed_logins, now)
+        if user.locked_until is not None:
+            record_action(user, "account_locked", detail=f"user:{user.id}",
+                          after={"locked_until": user.locked_until.isoformat(timespec="seconds")})
+        db.session.flush()
         raise DomainError("login_failed")
     if user.status == "pending":
         raise DomainError("account_pending")
     if user.status != "active":
         raise DomainError("account_closed")
+    user.failed_logins = 0
+    user.locked_until = None
     return user
+
+
+def _minutes_left(until: datetime, now: datetime) -> int:
+    return max(1, -(-int((until - now).total_seconds()) // 60))
+
+
+def unlock(admin: User, user: User) -> None:
+    """An admin lifts a lock (the owner has proved who they are, e.g. by calling the market office)."""
+    before = {"locked_until": user.locked_until.isoformat(timespec="seconds") if user.locked_until else None,
+              "failed_logins": user.failed_logins}
+    user.locked_until = None
+    user.failed_logins = 0
+    record_action(admin, "unlock_account", detail=f"user:{user.id}", before=before,
+                  after={"locked_until": None, "failed_logins": 0})
+    db.session.flush()
+
+
+def end_sessions(user: User) -> None:
+    """Every login session of the user stops working (logout, a new password)."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+def check_new_password(password: str, user: User | None = None, *, phone: str | None = None,
+                       email: str | None = None, name: str | None = None) -> None:
+    """DomainError("password_...", field="password") when the password may not be used."""
+    personal = (phone, email, name) if user is None else (user.phone, user.email, user.name)
+    problem = password_problem(password or "", personal)
+    if problem:
+        raise DomainError(problem, field="password")
 
 
 def decide_account(admin: User, user: User, approve: bool) -> User:
     """An admin approves or rejects a processor or co-op manager account."""
+    before = {"status": user.status, "role": user.role}
     user.status = account_transition(user.status, "active" if approve else "rejected")
     user.decided_by_id = admin.id
     user.decided_at = utcnow()
-    record_action(admin, "approve_account" if approve else "reject_account", detail=f"user:{user.id}")
+    record_action(admin, "approve_account" if approve else "reject_account", detail=f"user:{user.id}",
+                  before=before, after={"status": user.status, "role": user.role})
     db.session.flush()
     return user
 
@@ -205,5 +261,12 @@ def user_for_reset_token(token: str, secret_key: str, max_age: int) -> User:
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password (from a reset link, which proves the owner): it also lifts a lock and ends the other
+    sessions."""
+    check_new_password(password, user)
     user.password_hash = generate_password_hash(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    end_sessions(user)
+    record_action(user, "set_password", detail=f"user:{user.id}")
     db.session.flush()

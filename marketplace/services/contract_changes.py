@@ -118,7 +118,9 @@ def amend_contract(actor: User, contract_id: int, data: AmendmentInput, today: d
     db.session.add(amendment)
     db.session.flush()
     record_action(actor, "amend_contract", on_behalf_of=_acting_for(actor, contract),
-                  detail=f"contract:{contract.id} -> {amendment.id}")
+                  detail=f"contract:{contract.id} -> {amendment.id}",
+                  before={k: v for k, v in contract.terms.items() if terms.get(k) != v},
+                  after={k: v for k, v in terms.items() if contract.terms.get(k) != v})
     tell_parties(amendment, "contract_amended", except_party=party)
     return amendment
 

@@ -113,6 +113,7 @@ def sign_contract(actor: User, contract_id: int, data: SigningInput) -> Signatur
         user_agent=(data.user_agent or "")[:300] or None,
     )
     db.session.add(signature)
+    status_before = contract.status
     contract.status = status_after_signature(contract.status, signed | {party})
     if contract.status == "active" and base is not None:
         if base.status == "in_delivery":  # deliveries go on under the new version
@@ -120,7 +121,9 @@ def sign_contract(actor: User, contract_id: int, data: SigningInput) -> Signatur
         base.status = contract_transition(base.status, "superseded")
     db.session.flush()
     record_action(actor, "sign_contract", on_behalf_of=db.session.get(User, contract.farmer_id) if for_member else None,
-                  detail=f"contract:{contract.id} {contract.fingerprint[:16]}")
+                  detail=f"contract:{contract.id} {contract.fingerprint[:16]}",
+                  before={"status": status_before}, after={"status": contract.status, "party": party,
+                                                          "fingerprint": contract.fingerprint})
     if contract.status in IN_FORCE:
         tell_parties(contract, "contract_active", except_party=party)
     else:

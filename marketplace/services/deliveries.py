@@ -171,7 +171,8 @@ def record_delivery(manager: User, contract_id: int, data: DeliveryInput, today:
     db.session.flush()
     _advance_contract(contract)
     farmer = db.session.get(User, contract.farmer_id)
-    record_action(manager, "record_delivery", on_behalf_of=farmer, detail=f"delivery:{delivery.id}")
+    record_action(manager, "record_delivery", on_behalf_of=farmer, detail=f"delivery:{delivery.id}",
+                  after=weighing_state(delivery))
     _tell_farmer(delivery, "delivery_recorded")
     return delivery
 
@@ -255,6 +256,14 @@ def _resolvable(actor: User, delivery_id: int) -> Delivery:
     return delivery
 
 
+def weighing_state(delivery: Delivery) -> dict:
+    """What the action record keeps of a weighing."""
+    return {"gross_grams": delivery.gross_grams, "tare_grams": delivery.tare_grams,
+            "moisture_bp": delivery.moisture_bp, "impurity_bp": delivery.impurity_bp,
+            "grade_id": delivery.grade_id, "settlement_grams": delivery.settlement_grams,
+            "outcome": delivery.outcome}
+
+
 def correct_delivery(actor: User, delivery_id: int, data: DeliveryInput, today: date) -> Delivery:
     """A new record in place of a disputed one, which stays on record, superseded."""
     old = _resolvable(actor, delivery_id)
@@ -270,7 +279,8 @@ def correct_delivery(actor: User, delivery_id: int, data: DeliveryInput, today: 
     new = _new_record(current, actor, old.cooperative_id, data, checked, corrects=old)
     if current.status in IN_FORCE:
         _advance_contract(current)
-    record_action(actor, "correct_delivery", detail=f"delivery:{old.id} -> {new.id}")
+    record_action(actor, "correct_delivery", detail=f"delivery:{old.id} -> {new.id}",
+                  before=weighing_state(old), after=weighing_state(new))
     _tell_farmer(new, "delivery_corrected")
     return new
 

@@ -112,7 +112,8 @@ def approve_batch(approver: User, batch_id: int) -> PayoutBatch:
             raise DomainError("payout_above_owed") from None
         raise
     db.session.flush()
-    record_action(approver, "approve_payouts", detail=f"payout_batch:{batch.id}")
+    record_action(approver, "approve_payouts", detail=f"payout_batch:{batch.id}", before={"status": "prepared"},
+                  after={"status": batch.status, "items": len(batch.items), "total_fen": batch.total_fen})
     return batch
 
 

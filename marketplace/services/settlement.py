@@ -204,5 +204,6 @@ def post_settlement(manager: User, scope: Scope) -> SettlementRun | None:
         db.session.add(Invoice(run_id=run.id, processor_id=processor_id, cooperative_id=manager.cooperative_id,
                                amount_fen=amount, paid_fen=0, status="open" if amount else "paid"))
     db.session.flush()
-    record_action(manager, "post_settlement", detail=f"settlement_run:{run.id}")
+    record_action(manager, "post_settlement", detail=f"settlement_run:{run.id}",
+                  after={"deliveries": len(planned.lines), "invoiced_fen": sum(planned.invoices().values())})
     return run

@@ -16,4 +16,5 @@ def init_app(app):
         app.register_blueprint(area.bp)
     errors.init_app(app)
     app.jinja_env.globals.update(action_label=messages.action_label, harvest_status=harvest_status,
-                                 order_status=order_status)
+                                 order_status=order_status, role_label=messages.role_label,
+                                 account_status_label=messages.account_status_label)

@@ -18,6 +18,10 @@ MESSAGES = {
     "login_failed": _l("The phone number, e-mail or password is not right."),
     "account_pending": _l("Your account is waiting for approval by the market office. You will get a message when it is approved."),
     "account_closed": _l("This account cannot log in. Please contact the market office."),
+    "account_locked": _l("This account is locked after too many wrong passwords. Try again in %(minutes)s min, reset your password, or ask the market office to unlock it."),
+    "password_too_short": _l("The password must have at least 8 characters."),
+    "password_too_common": _l("This password is one of the commonest and easy to guess. Choose another."),
+    "password_like_identity": _l("The password may not be made of your phone number, e-mail or name. Choose another."),
     "reset_expired": _l("This link has expired. Ask for a new one."),
     "reset_invalid": _l("This link is not valid. Ask for a new one."),
     "no_cooperative": _l("Your account is not linked to a co-operative."),
@@ -178,7 +182,35 @@ ACTION_LABELS = {
     "prepare_payouts": _l("prepared a payout batch"),
     "approve_payouts": _l("approved a payout batch"),
     "set_payout_account": _l("changed the payout account"),
+    "account_locked": _l("account locked after wrong passwords"),
+    "unlock_account": _l("unlocked an account"),
+    "set_password": _l("set a new password"),
 }
+
+
+#: Roles and account statuses, as the market office reads them.
+ROLE_LABELS = {
+    "farmer": _l("Farmer"),
+    "coop_manager": _l("Co-operative manager"),
+    "processor": _l("Processor"),
+    "admin": _l("Market office"),
+}
+ACCOUNT_STATUS_LABELS = {
+    "active": _l("Active"),
+    "pending": _l("Waiting for approval"),
+    # i18n: an account the market office did not approve
+    "rejected": _l("Not approved"),
+    # i18n: an account the market office has closed
+    "disabled": _l("Closed"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+def account_status_label(status: str) -> str:
+    return str(ACCOUNT_STATUS_LABELS.get(status, status))
 
 
 def action_label(action: str) -> str:

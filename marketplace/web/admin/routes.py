@@ -1,22 +1,27 @@
-"""Approvals."""
+"""The market office: approving accounts, finding an account and lifting its lock, the action record."""
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
 
 from marketplace.domain.errors import DomainError
 from marketplace.extensions import db
 from marketplace.messaging import get_messenger
 from marketplace.i18n import sentence
 from marketplace.models import User
-from marketplace.services.accounts import decide_account
+from marketplace.models.base import utcnow
+from marketplace.services import audit
+from marketplace.services.accounts import decide_account, unlock
+from marketplace.services.audit import AuditQuery
 from marketplace.web.access import roles
 from marketplace.web.admin import bp
-from marketplace.web.admin.forms import DecisionForm
-from marketplace.web.messages import message_for
+from marketplace.web.admin.forms import AccountSearchForm, AuditSearchForm, DecisionForm, UnlockForm
+from marketplace.web.downloads import csv_response
+from marketplace.web.messages import ACTION_LABELS, message_for
 
 
 @bp.route("/approvals")
@@ -67,3 +72,91 @@ def _tell_applicant(user: User) -> None:
         else:
             body = _("Your application to the safflower marketplace was not approved. Please contact the market office.")
         get_messenger().send(address, _("Your application"), body)
+
+
+# Accounts: finding one, lifting a lock ------------------------------------------------------------------
+
+ACCOUNTS_SHOWN = 50
+
+
+@bp.route("/accounts")
+@roles("admin")
+def list_accounts():
+    form = AccountSearchForm(formdata=request.args)
+    form.validate()
+    stmt = sa.select(User).order_by(User.locked_until.desc().nulls_last(), User.name, User.id)
+    text = (form.q.data or "").strip().lower() if not form.q.errors else ""
+    if text:
+        pattern = f"%{text}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(pattern), User.phone.like(pattern),
+                                 sa.func.lower(User.email).like(pattern)))
+    if form.locked.data:
+        stmt = stmt.where(User.locked_until > utcnow())
+    found = db.session.scalars(stmt.limit(ACCOUNTS_SHOWN + 1)).all()
+    return render_template("admin/accounts.html", form=form, accounts=found[:ACCOUNTS_SHOWN],
+                           more=len(found) > ACCOUNTS_SHOWN, now=utcnow(), unlock_form=UnlockForm()), \
+        400 if form.errors else 200
+
+
+@bp.route("/accounts/<int:user_id>/unlock", methods=["POST"])
+@roles("admin")
+def unlock_account(user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if not UnlockForm().validate_on_submit():
+        abort(400)
+    if user.locked_until is None and not user.failed_logins:
+        flash(sentence(_l("%(name)s was not locked."), name=user.name), "info")
+        return redirect(url_for("admin.list_accounts", q=user.phone or user.email or user.name))
+    unlock(current_user, user)
+    db.session.commit()
+    flash(sentence(_l("Unlocked: %(name)s can log in again."), name=user.name), "success")
+    return redirect(url_for("admin.list_accounts", q=user.phone or user.email or user.name))
+
+
+# The action record: search and export ------------------------------------------------------------------
+
+AUDIT_PER_PAGE = 50
+
+
+def _audit_form() -> tuple[AuditSearchForm, AuditQuery]:
+    form = AuditSearchForm(formdata=request.args)
+    # i18n: first choice of the action filter on the action record
+    form.action.choices = [SelectChoice("", _("All actions")),
+                           *(SelectChoice(k, str(v)) for k, v in ACTION_LABELS.items())]
+    form.validate()
+
+    def good(field):
+        return None if field.errors else field.data
+
+    query = AuditQuery(person=(good(form.person) or "").strip(), action=good(form.action) or "",
+                       subject=good(form.subject) or "", since=good(form.since), until=good(form.until))
+    return form, query
+
+
+def _filters(query: AuditQuery) -> dict:
+    """The search as URL arguments, for the pager and the download link."""
+    values = {"person": query.person, "action": query.action, "subject": query.subject,
+              "since": query.since.isoformat() if query.since else "",
+              "until": query.until.isoformat() if query.until else ""}
+    return {k: v for k, v in values.items() if v}
+
+
+@bp.route("/audit")
+@roles("admin")
+def show_audit():
+    form, query = _audit_form()
+    page = db.paginate(audit.search(query), page=max(request.args.get("page", 1, type=int), 1),
+                       per_page=AUDIT_PER_PAGE, error_out=False)
+    return render_template("admin/audit.html", form=form, page=page, filters=_filters(query),
+                           state=audit.state), 400 if form.errors else 200
+
+
+@bp.route("/audit.csv")
+@roles("admin")
+def export_audit():
+    form, query = _audit_form()
+    if form.errors:
+        abort(400)
+    return csv_response("action-record.csv", audit.EXPORT_HEADER, audit.export_rows(query))

@@ -1,5 +1,5 @@
 """Account routes."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -28,6 +28,22 @@ def safe_next(target: str | None) -> str | None:
     return None
 
 
+def start_session(user, remember: bool = False) -> None:
+    """A new session at login: nothing from the visitor's session is carried over but the language (so a
+    session id planted before the login is worth nothing after it)."""
+    _renew_session()
+    login_user(user, remember=remember)
+
+
+def _renew_session() -> None:
+    """Empty the session but for the language; the form token cached for this request goes with it."""
+    lang = session.get("lang")
+    session.clear()
+    g.pop("csrf_token", None)
+    if lang:
+        session["lang"] = lang
+
+
 @bp.route("/signup")
 @anonymous_only
 def choose_signup():
@@ -53,7 +69,7 @@ def signup_farmer():
             apply_domain_error(form, err)
         else:
             db.session.commit()
-            login_user(user)
+            start_session(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("main.show_dashboard", lang=user.locale))
     return render_template("auth/signup_farmer.html", form=form), 400 if form.errors else 200
@@ -117,9 +133,13 @@ def login():
         try:
             user = accounts.authenticate(form.identifier.data, form.password.data)
         except DomainError as err:
+            db.session.commit()  # the count of wrong passwords, and a lock
             form.form_errors.append(message_for(err))
             return render_template("auth/login.html", form=form), 401 if err.code == "login_failed" else 403
-        login_user(user, remember=form.remember.data)
+        if not user.session_token:
+            accounts.end_sessions(user)  # an account from before session tokens gets its first
+        db.session.commit()
+        start_session(user, remember=form.remember.data)
         return redirect(safe_next(request.args.get("next")) or url_for("main.show_dashboard"))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
@@ -129,7 +149,10 @@ def login():
 def logout():
     form = LogoutForm()
     if form.validate_on_submit():
+        accounts.end_sessions(current_user)  # a copy of this session's cookie stops working too
+        db.session.commit()
         logout_user()
+        _renew_session()
         flash(_("You have logged out."), "info")
     return redirect(url_for("main.show_home"))
 
@@ -166,10 +189,15 @@ def reset_password(token):
         return render_template("auth/reset_failed.html", message=message_for(err)), 400
     form = ResetForm()
     if form.validate_on_submit():
-        accounts.set_password(user, form.password.data)
-        db.session.commit()
-        flash(_("Your password is set. Log in with it."), "success")
-        return redirect(url_for("auth.login"))
+        try:
+            accounts.set_password(user, form.password.data)
+        except DomainError as err:
+            db.session.rollback()
+            apply_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash(_("Your password is set. Log in with it."), "success")
+            return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 400 if form.errors else 200
 
 

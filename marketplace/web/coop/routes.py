@@ -85,6 +85,11 @@ def payout_form(**kwargs) -> PayoutAccountForm:
     return form
 
 
+def masked(account: str | None) -> str | None:
+    """A bank account as the action record keeps it: its last four characters."""
+    return f"…{account[-4:]}" if account else None
+
+
 @bp.route("/members/<int:membership_id>/payout-account", methods=["POST"])
 @roles("coop_manager")
 def set_payout_account(membership_id):
@@ -94,11 +99,14 @@ def set_payout_account(membership_id):
     form = payout_form()
     if not form.validate_on_submit():
         return render_template("coop/member.html", membership=membership, acts=[], form=form), 400
+    before = {"payout_account": masked(membership.payout_account), "stripe_account": membership.stripe_account}
     membership.payout_account = form.payout_account.data or None
     if "stripe_account" in form:
         membership.stripe_account = form.stripe_account.data or None
     record_action(current_user, "set_payout_account", on_behalf_of=membership.farmer,
-                  detail=f"membership:{membership.id}")
+                  detail=f"membership:{membership.id}", before=before,
+                  after={"payout_account": masked(membership.payout_account),
+                         "stripe_account": membership.stripe_account})
     db.session.commit()
     flash(_("The payout account is saved."), "success")
     return redirect(url_for("coop.show_member", membership_id=membership.id))
