@@ -37,7 +37,10 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = 3600 * 8
+    #: Request size limits (413 beyond them): the whole body, the form's text, and its number of fields.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+    MAX_FORM_PARTS = 1000
 
     #: Seconds a password-reset link stays valid.
     PASSWORD_RESET_MAX_AGE = 3600

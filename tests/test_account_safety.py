@@ -178,3 +178,23 @@ def test_production_sends_hsts_and_secure_cookies(monkeypatch):
     assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp and "script-src 'self'" in csp
     cookie = [c for c in resp.headers.getlist("Set-Cookie") if c.startswith("session=")][0]
     assert "Secure" in cookie and "HttpOnly" in cookie
+
+
+def test_oversized_requests_get_a_translated_413_and_change_nothing(client, db):
+    token = csrf_token(client, "/account/signup/farmer")
+    users = db.session.scalar(sa.select(sa.func.count()).select_from(User))
+    big = client.post("/account/signup/farmer?lang=ug", data={"csrf_token": token, "name": "x" * (3 * 1024 * 1024)})
+    assert big.status_code in (400, 413) and 'dir="rtl"' in big.get_data(as_text=True)
+    assert client.post("/account/login?lang=ug", data={"name": "x" * (3 * 1024 * 1024)}).status_code == 413
+    many = client.post("/account/signup/farmer?lang=kk_Arab",
+                       data={"csrf_token": token, **{f"f{i}": "1" for i in range(1500)}})
+    assert many.status_code in (400, 413) and 'dir="rtl"' in many.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == users
+
+
+def test_password_reset_is_rate_limited(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "2 per minute")
+    token = csrf_token(client, "/account/login")
+    statuses = [client.post("/account/password/reset/not-a-token", data={"csrf_token": token, "password": "x"})
+                .status_code for _ in range(3)]
+    assert statuses == [400, 400, 429]

@@ -6,8 +6,8 @@ method it answers, by eight people: nobody, the world's farmer, co-op manager, p
 someone of each role who is not a party (OTHER), who gets 404 on any URL naming the world's objects (OWNED)
 unless the table says otherwise. A route added without an entry fails the first test."""
 import importlib
-import re
 import pkgutil
+import re
 
 import pytest
 

@@ -181,6 +181,7 @@ def forgot_password():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @anonymous_only
+@limiter.limit(login_limit, methods=["POST"])
 def reset_password(token):
     cfg = current_app.config
     try:
