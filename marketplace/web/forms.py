@@ -1,4 +1,4 @@
-"""The base form: WTForms' own messages come from the marketplace catalogs.
+"""The base form: WTForms' own messages come from the marketplace catalogs, and no field may carry a NUL.
 
 WTForms ships no Uyghur or Kazakh catalog, so its built-in messages
 ("This field is required.") are listed here for extraction and translated
@@ -8,6 +8,8 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
+
+from marketplace.web.errors import EXPLANATIONS
 
 
 class CatalogTranslations:
@@ -24,6 +26,16 @@ class BaseForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return CatalogTranslations()
+
+    def validate(self, extra_validators=None):
+        """The fields' own checks, and no NUL character in any field: nobody types one, and PostgreSQL cannot
+        store one in text (it would fail the whole request)."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            if any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ()):
+                field.errors = [*field.errors, EXPLANATIONS[400]]
+                valid = False
+        return valid
 
 
 # WTForms' built-in messages that the marketplace's forms can show.

@@ -6,6 +6,7 @@ click, a replay or a resend after "back" carries a spent token and is refused;
 two identical requests at the same instant collide on the unique constraint
 (the second waits for the first and then fails), so nothing is saved twice.
 """
+import re
 import secrets
 
 import sqlalchemy as sa
@@ -16,6 +17,10 @@ from wtforms.validators import DataRequired, Length, Regexp
 from marketplace.domain.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import UsedFormToken
+
+
+#: What new_token makes, and what the table can hold: a token of another shape was never a form's.
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
 
 
 def new_token() -> str:
@@ -31,7 +36,9 @@ class OnceField(HiddenField):
 
 
 def spend(token: str, user_id: int) -> None:
-    """Record the token as used, or raise DomainError("form_already_sent")."""
+    """Record the token as used, or raise DomainError("form_already_sent") (so for a token no form carries too)."""
+    if not TOKEN.match(token or ""):
+        raise DomainError("form_already_sent")
     try:
         with db.session.begin_nested():  # the unique token decides, even between simultaneous requests
             db.session.add(UsedFormToken(token=token, user_id=user_id))
@@ -41,5 +48,7 @@ def spend(token: str, user_id: int) -> None:
 
 
 def used(token: str | None) -> bool:
-    """Whether a form with this token was already saved."""
-    return bool(token) and db.session.scalar(sa.select(UsedFormToken.id).where(UsedFormToken.token == token)) is not None
+    """Whether a form with this token was already saved (one of another shape never was: nothing is looked up)."""
+    if not token or not TOKEN.match(token):
+        return False
+    return db.session.scalar(sa.select(UsedFormToken.id).where(UsedFormToken.token == token)) is not None
