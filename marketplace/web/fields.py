@@ -4,7 +4,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from marketplace.extensions import db
 from marketplace.i18n import LOCALES, NATIVE_NAMES, current_locale_name, local_name
@@ -51,10 +51,16 @@ def township_field():
     return SelectField(_l("Township"), coerce=int, validators=[InputRequired()])
 
 
+def finite(form, field):
+    """Refuse "NaN" and "Infinity", which Decimal accepts and no comparison survives."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation(_l("Not a valid decimal value."))
+
+
 def area_field():
     return DecimalField(
         _l("Farm area (mu)"), places=1,
-        validators=[InputRequired(), NumberRange(min=Decimal("0.1"), max=Decimal("100000"))],
+        validators=[InputRequired(), finite, NumberRange(min=Decimal("0.1"), max=Decimal("100000"))],
         render_kw=NUMBER_KW,
         description=_l("15 mu = 1 hectare."),
     )

@@ -9,7 +9,7 @@ from wtforms import DateField, DecimalField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from marketplace.web.fields import (
-    NUMBER_KW, area_field, county_field, language_field, name_field, phone_field, township_field,
+    NUMBER_KW, area_field, county_field, finite, language_field, name_field, phone_field, township_field,
 )
 
 
@@ -24,13 +24,15 @@ class MemberForm(BaseForm):
     joined_on = DateField(_l("Joined on"), default=date.today, validators=[InputRequired()], render_kw={"dir": "ltr"})
     capital_yuan = DecimalField(
         _l("Capital contribution (yuan)"), places=2, default=Decimal("0"),
-        validators=[InputRequired(), NumberRange(min=Decimal("0"), max=Decimal("100000000"))],
+        validators=[InputRequired(), finite, NumberRange(min=Decimal("0"), max=Decimal("100000000"))],
         render_kw=NUMBER_KW,
     )
     submit = SubmitField(_l("Register member"))
 
     def validate_capital_yuan(self, field):
-        if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
+        if field.data is None or field.errors:  # not a number, or out of range: said already
+            return
+        if field.data != field.data.quantize(Decimal("0.01")):
             raise ValidationError(_l("Give the amount in yuan with at most two decimals."))
 
 

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
-from marketplace.web.fields import NUMBER_KW, township_field
+from marketplace.web.fields import NUMBER_KW, finite, township_field
 from marketplace.web.forms import BaseForm
 
 #: Bounds that keep a typing slip from reaching the database (the service checks the lower ones).
@@ -19,14 +19,9 @@ def parsed(form, field):
         raise StopValidation()
 
 
-def finite(form, field):
-    """Refuse "NaN" and "Infinity", which Decimal accepts and no comparison survives."""
-    if field.data is not None and not field.data.is_finite():
-        raise StopValidation(_l("Not a valid decimal value."))
-
-
 def one_decimal(form, field):
-    if field.data is not None and field.data != field.data.quantize(Decimal("0.1")):
+    # Read from the digits: quantizing a number of more than 28 digits fails.
+    if field.data is not None and field.data.normalize().as_tuple().exponent < -1:
         raise StopValidation(_l("Give the area with at most one decimal, for example 12.5."))
 
 
