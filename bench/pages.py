@@ -36,6 +36,8 @@ VISITS = [
                                                       "/settlement/rebates"]),
     ("+8613909900008", "kk_Cyrl", ["/dashboard", "/contracts/", "/market/"]),
     ("office@example.com", "en", ["/dashboard", "/admin/approvals", "/admin/products/", "/matching/"]),
+    ("office@example.com", "ug", ["/admin/accounts", "/admin/audit", "/admin/audit?action=correct_delivery"]),
+    ("office@example.com", "kk_Arab", ["/admin/accounts?q=139", "/admin/audit?kind=delivery"]),
 ]
 
 

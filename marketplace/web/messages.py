@@ -205,6 +205,24 @@ ACCOUNT_STATUS_LABELS = {
 }
 
 
+#: The kinds of record an act names (ActionRecord.detail is "<kind>:<id>"), for the market office's search.
+RECORD_KINDS = {
+    "contract": _l("Contract"),
+    "delivery": _l("Delivery"),
+    "harvest": _l("Expected harvest"),
+    "proposal": _l("Proposal"),
+    "membership": _l("Member"),
+    "cooperative": _l("Co-operative"),
+    "settlement_run": _l("Settlement run"),
+    "invoice": _l("Invoice"),
+    "payout_batch": _l("Payout batch"),
+    "rebate": _l("Second-round rebate"),
+    "surplus": _l("Year-end surplus"),
+    # i18n: a person's login account on the marketplace (not a bank account)
+    "user": _l("User account"),
+}
+
+
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 

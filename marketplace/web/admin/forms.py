@@ -1,8 +1,8 @@
 """Admin forms."""
 from flask_babel import lazy_gettext as _l
 from marketplace.web.forms import BaseForm
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
-from wtforms.validators import Length, Optional, Regexp
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 
 class DecisionForm(BaseForm):
@@ -37,10 +37,14 @@ class AuditSearchForm(BaseForm):
     person = StringField(_l("Person (name, phone or e-mail)"), validators=[Optional(), Length(max=80)],
                          render_kw={"dir": "auto"})
     action = SelectField(_l("Action"), default="", validate_choice=True)
-    # i18n: search field on the action record, e.g. delivery:12 or contract
-    subject = StringField(_l("Record"), validators=[Optional(), Length(max=60), Regexp(r"^[a-z_]+(:[0-9]+)?\Z",
-                          message=_l("Write a kind of record, optionally with a colon and a number."))],
-                          description=_l("For example delivery:12, or contract for every contract."),
-                          render_kw={"dir": "ltr", "spellcheck": "false"})
+    # i18n: search field on the action record: which kind of record an act was on
+    kind = SelectField(_l("Kind of record"), default="", validate_choice=True)
+    # i18n: search field on the action record: the number of one record of the chosen kind
+    number = IntegerField(_l("Record number"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)],
+                          render_kw={"dir": "ltr", "inputmode": "numeric"})
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])
+
+    def validate_number(self, field):
+        if field.data is not None and not self.kind.data:
+            raise ValidationError(_l("Choose the kind of record too."))

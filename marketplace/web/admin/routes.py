@@ -21,7 +21,7 @@ from marketplace.web.access import roles
 from marketplace.web.admin import bp
 from marketplace.web.admin.forms import AccountSearchForm, AuditSearchForm, DecisionForm, UnlockForm
 from marketplace.web.downloads import csv_response
-from marketplace.web.messages import ACTION_LABELS, message_for
+from marketplace.web.messages import ACTION_LABELS, RECORD_KINDS, message_for
 
 
 @bp.route("/approvals")
@@ -125,19 +125,25 @@ def _audit_form() -> tuple[AuditSearchForm, AuditQuery]:
     # i18n: first choice of the action filter on the action record
     form.action.choices = [SelectChoice("", _("All actions")),
                            *(SelectChoice(k, str(v)) for k, v in ACTION_LABELS.items())]
+    # i18n: first choice of the kind-of-record filter on the action record
+    form.kind.choices = [SelectChoice("", _("All records")),
+                         *(SelectChoice(k, str(v)) for k, v in RECORD_KINDS.items())]
     form.validate()
 
     def good(field):
         return None if field.errors else field.data
 
+    kind, number = good(form.kind) or "", good(form.number)
     query = AuditQuery(person=(good(form.person) or "").strip(), action=good(form.action) or "",
-                       subject=good(form.subject) or "", since=good(form.since), until=good(form.until))
+                       subject=f"{kind}:{number}" if kind and number else kind,
+                       since=good(form.since), until=good(form.until))
     return form, query
 
 
 def _filters(query: AuditQuery) -> dict:
     """The search as URL arguments, for the pager and the download link."""
-    values = {"person": query.person, "action": query.action, "subject": query.subject,
+    kind, _sep, number = query.subject.partition(":")
+    values = {"person": query.person, "action": query.action, "kind": kind, "number": number,
               "since": query.since.isoformat() if query.since else "",
               "until": query.until.isoformat() if query.until else ""}
     return {k: v for k, v in values.items() if v}
