@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the test suite needs outside Python, installed or started when missing
-# (idempotent): PostgreSQL running on 127.0.0.1:5432, Debian's Chromium for
+# (idempotent): PostgreSQL running on 127.0.0.1:5432, Redis on 6379, Debian's Chromium for
 # the browser tests, Noto fonts for right-to-left and Chinese text.
 set -euo pipefail
 
@@ -28,3 +28,11 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   for _ in $(seq 1 50); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.2; done
 fi
 pg_isready -h 127.0.0.1 -p 5432
+
+# Redis on 127.0.0.1:6379 (the rate limits' shared storage in production; one test counts in it).
+need_pkg redis-server redis-server
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save "" --appendonly no >/dev/null
+  for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+redis-cli -h 127.0.0.1 -p 6379 ping

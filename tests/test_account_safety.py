@@ -198,3 +198,49 @@ def test_password_reset_is_rate_limited(app, client, monkeypatch):
     statuses = [client.post("/account/password/reset/not-a-token", data={"csrf_token": token, "password": "x"})
                 .status_code for _ in range(3)]
     assert statuses == [400, 400, 429]
+
+
+REDIS_CHECK = """
+import sys
+import config
+from flask_migrate import upgrade
+from marketplace import create_app
+from tests.conftest import csrf_token
+
+class WithRedis(config.TestConfig):
+    SQLALCHEMY_DATABASE_URI = "sqlite:///" + sys.argv[1]
+    REDIS_URL = sys.argv[2]
+    LOGIN_RATE_LIMIT = "2 per minute"
+
+app = create_app(WithRedis())
+assert app.config["RATELIMIT_STORAGE_URI"] == sys.argv[2]
+with app.app_context():
+    upgrade()
+statuses = []
+for _ in range(3):
+    client = app.test_client()  # a new browser each time: the count is per address, not per session
+    statuses.append(client.post("/account/login", data={"csrf_token": csrf_token(client, "/account/login"),
+                                                       "identifier": "13900000000", "password": "x"}).status_code)
+print(statuses)
+"""
+
+
+def test_rate_limits_are_counted_in_redis_when_it_is_configured(tmp_path):
+    """Several gunicorn workers share one count: with REDIS_URL the limiter keeps it in Redis. (In a process of
+    its own: the limiter is bound to one storage per process.)"""
+    import subprocess
+    import sys
+
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.fail("Redis is not running on 127.0.0.1:6379 (make test starts it)")
+    done = subprocess.run([sys.executable, "-c", REDIS_CHECK, str(tmp_path / "limits.sqlite"), url],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[401, 401, 429]"
+    assert redis.Redis.from_url(url).keys("LIMITS*")
+    redis.Redis.from_url(url).flushdb()
