@@ -24,12 +24,13 @@ from marketplace.services.audit import record_action
 
 
 def owed_members(cooperative_id: int) -> list[tuple[Membership, int]]:
-    """Members the co-op owes money to (their farmer-payable balance), in one query."""
+    """Members the co-op owes money to (their farmer-payable balance), with their names, in one query."""
     rows = db.session.execute(
         sa.select(Membership, LedgerAccount.balance_fen)
         .join(LedgerAccount, sa.and_(LedgerAccount.kind == "farmer_payable",
                                      LedgerAccount.owner_id == Membership.farmer_id))
         .where(Membership.cooperative_id == cooperative_id, LedgerAccount.balance_fen < 0)
+        .options(sa.orm.joinedload(Membership.farmer))
         .order_by(Membership.farmer_id)).all()
     return [(m, -raw) for m, raw in rows]
 
