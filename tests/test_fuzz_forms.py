@@ -516,6 +516,7 @@ FOUND = [
     ("settlement.new_advance:coop_manager", {"nonce": "abc\n"}),
     ("harvests.withdraw_harvest:farmer", {"reason": "hail\x00"}),
     ("deliveries.record:coop_manager", {"remarks": "\x00"}),
+    ("settlement.post:coop_manager", {"proposal_id": "2147483648"}),  # past PostgreSQL's integer
 ]
 
 

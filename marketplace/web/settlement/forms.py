@@ -2,11 +2,14 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from marketplace.web.amounts import Yuan, YuanField, percent_field, yuan_field
 from marketplace.web.fields import NUMBER_KW
 from marketplace.web.forms import BaseForm
+
+#: The largest id a table holds (a 32-bit integer on PostgreSQL): a larger one is never a record.
+MAX_ID = 2**31 - 1
 
 ADVANCE_KIND_LABELS = {
     "seed": _l("Seed"),
@@ -40,7 +43,7 @@ class PeriodForm(BaseForm):
 
 class PostForm(BaseForm):
     nonce = HiddenField()
-    proposal_id = IntegerField(validators=[Optional()])
+    proposal_id = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     start = DateField(validators=[Optional()])
     end = DateField(validators=[Optional()])
     # i18n: button that posts a previewed settlement to the books
