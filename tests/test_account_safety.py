@@ -244,3 +244,35 @@ def test_rate_limits_are_counted_in_redis_when_it_is_configured(tmp_path):
     assert done.stdout.strip().splitlines()[-1] == "[401, 401, 429]"
     assert redis.Redis.from_url(url).keys("LIMITS*")
     redis.Redis.from_url(url).flushdb()
+
+
+def test_the_market_office_closes_and_reopens_an_account(app, client, db, auth, create_farmer, create_admin,
+                                                         create_processor):
+    farmer = create_farmer(name="Closed Farmer", phone="+8613991000111")
+    admin, pending = create_admin(), create_processor(status="pending")
+    phone = app.test_client()
+    assert phone.post("/account/login", data={"csrf_token": csrf_token(phone, "/account/login"),
+                                              "identifier": "13991000111", "password": PASSWORD}).status_code == 302
+    auth.login(admin.email)
+    page = client.get("/admin/accounts?q=13991000111&lang=kk_Arab").get_data(as_text=True)
+    assert 'name="close"' in page
+    token = csrf_token(client, "/admin/accounts")
+    assert client.post(f"/admin/accounts/{farmer.id}/status", data={"csrf_token": token, "close": "1"}).status_code == 302
+    assert phone.get("/dashboard").status_code == 302  # the farmer's open session ended with the account
+    db.session.refresh(farmer)
+    assert farmer.status == "disabled"
+    # A second click, closing one's own account, or closing one still waiting for approval: refused, said why.
+    for user_id in (farmer.id, admin.id, pending.id):
+        resp = client.post(f"/admin/accounts/{user_id}/status?lang=ug", data={"csrf_token": token, "close": "1"},
+                           follow_redirects=True)
+        assert resp.status_code == 200 and 'class="flash error"' in resp.get_data(as_text=True)
+    assert client.post(f"/admin/accounts/{farmer.id}/status", data={"csrf_token": token}).status_code == 400
+    assert client.post(f"/admin/accounts/{farmer.id}/status", data={"csrf_token": token, "reopen": "1"}).status_code == 302
+    changes = db.session.scalars(sa.select(ActionRecord).where(ActionRecord.action.in_(["close_account",
+                                                                                       "reopen_account"]))
+                                 .order_by(ActionRecord.id)).all()
+    assert [(r.action, r.before, r.after) for r in changes] == [
+        ("close_account", '{"status": "active"}', '{"status": "disabled"}'),
+        ("reopen_account", '{"status": "disabled"}', '{"status": "active"}')]
+    auth.logout()
+    assert auth.login("13991000111").status_code == 302

@@ -211,6 +211,20 @@ def unlock(admin: User, user: User) -> None:
     db.session.flush()
 
 
+def set_account_open(admin: User, user: User, open_: bool) -> None:
+    """The market office closes an account (a lost phone, someone who left) or reopens it; closing ends its
+    sessions at once."""
+    if user.id == admin.id:
+        raise DomainError("own_account")
+    before = {"status": user.status}
+    user.status = account_transition(user.status, "active" if open_ else "disabled")
+    if not open_:
+        end_sessions(user)
+    record_action(admin, "reopen_account" if open_ else "close_account", detail=f"user:{user.id}", before=before,
+                  after={"status": user.status})
+    db.session.flush()
+
+
 def end_sessions(user: User) -> None:
     """Every login session of the user stops working (logout, a new password)."""
     user.session_token = new_session_token()

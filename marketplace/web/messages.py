@@ -18,6 +18,7 @@ MESSAGES = {
     "login_failed": _l("The phone number, e-mail or password is not right."),
     "account_pending": _l("Your account is waiting for approval by the market office. You will get a message when it is approved."),
     "account_closed": _l("This account cannot log in. Please contact the market office."),
+    "own_account": _l("You cannot close your own account."),
     "account_locked": _l("This account is locked after too many wrong passwords. Try again in %(minutes)s min, reset your password, or ask the market office to unlock it."),
     "password_too_short": _l("The password must have at least 8 characters."),
     "password_too_common": _l("This password is one of the commonest and easy to guess. Choose another."),
@@ -185,6 +186,8 @@ ACTION_LABELS = {
     "account_locked": _l("account locked after wrong passwords"),
     "unlock_account": _l("unlocked an account"),
     "set_password": _l("set a new password"),
+    "close_account": _l("closed an account"),
+    "reopen_account": _l("reopened an account"),
 }
 
 

@@ -20,6 +20,7 @@ ROUTES = {
     "admin.decide_approval": ("POST", "/admin/approvals/{pending}", {"admin"}),
     "admin.list_accounts": ("GET", "/admin/accounts?q=a", {"admin"}),
     "admin.unlock_account": ("POST", "/admin/accounts/{pending}/unlock", {"admin"}),
+    "admin.set_account_status": ("POST", "/admin/accounts/{pending}/status", {"admin"}),
     "admin.show_audit": ("GET", "/admin/audit?action=sign_contract", {"admin"}),
     "admin.export_audit": ("GET", "/admin/audit.csv", {"admin"}),
     "coop.list_members": ("GET", "/cooperative/members", {"coop_manager"}),

@@ -15,6 +15,13 @@ class UnlockForm(BaseForm):
     unlock = SubmitField(_l("Unlock"))
 
 
+class AccountStatusForm(BaseForm):
+    # i18n: button: the market office closes an account so it can no longer log in
+    close = SubmitField(_l("Close account"))
+    # i18n: button: the market office opens a closed account again
+    reopen = SubmitField(_l("Reopen account"))
+
+
 class AccountSearchForm(BaseForm):
     """A GET form: no CSRF token."""
 

@@ -15,11 +15,13 @@ from marketplace.i18n import sentence
 from marketplace.models import User
 from marketplace.models.base import utcnow
 from marketplace.services import audit
-from marketplace.services.accounts import decide_account, unlock
+from marketplace.services.accounts import decide_account, set_account_open, unlock
 from marketplace.services.audit import AuditQuery
 from marketplace.web.access import roles
 from marketplace.web.admin import bp
-from marketplace.web.admin.forms import AccountSearchForm, AuditSearchForm, DecisionForm, UnlockForm
+from marketplace.web.admin.forms import (
+    AccountSearchForm, AccountStatusForm, AuditSearchForm, DecisionForm, UnlockForm,
+)
 from marketplace.web.downloads import csv_response
 from marketplace.web.messages import ACTION_LABELS, RECORD_KINDS, message_for
 
@@ -94,7 +96,8 @@ def list_accounts():
         stmt = stmt.where(User.locked_until > utcnow())
     found = db.session.scalars(stmt.limit(ACCOUNTS_SHOWN + 1)).all()
     return render_template("admin/accounts.html", form=form, accounts=found[:ACCOUNTS_SHOWN],
-                           more=len(found) > ACCOUNTS_SHOWN, now=utcnow(), unlock_form=UnlockForm()), \
+                           more=len(found) > ACCOUNTS_SHOWN, now=utcnow(), unlock_form=UnlockForm(),
+                           status_form=AccountStatusForm()), \
         400 if form.errors else 200
 
 
@@ -113,6 +116,30 @@ def unlock_account(user_id):
     db.session.commit()
     flash(sentence(_l("Unlocked: %(name)s can log in again."), name=user.name), "success")
     return redirect(url_for("admin.list_accounts", q=user.phone or user.email or user.name))
+
+
+@bp.route("/accounts/<int:user_id>/status", methods=["POST"])
+@roles("admin")
+def set_account_status(user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    form = AccountStatusForm()
+    if not form.validate_on_submit() or form.close.data == form.reopen.data:
+        abort(400)
+    back = redirect(url_for("admin.list_accounts", q=user.phone or user.email or user.name))
+    try:
+        set_account_open(current_user, user, open_=bool(form.reopen.data))
+    except DomainError as err:
+        db.session.rollback()
+        flash(message_for(err), "error")
+        return back, 303
+    db.session.commit()
+    if form.reopen.data:
+        flash(sentence(_l("Reopened: %(name)s can log in again."), name=user.name), "success")
+    else:
+        flash(sentence(_l("Closed: %(name)s can no longer log in."), name=user.name), "info")
+    return back
 
 
 # The action record: search and export ------------------------------------------------------------------
