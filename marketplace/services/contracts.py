@@ -9,7 +9,7 @@ from marketplace.domain.contracts import (
 )
 from marketplace.domain.errors import DomainError
 from marketplace.extensions import db
-from marketplace.models import Contract, Proposal, Signature, User
+from marketplace.models import Contract, ContractOrder, Proposal, Signature, User
 from marketplace.services.audit import record_action
 from marketplace.services.members import manages
 
@@ -74,8 +74,10 @@ def party_of(actor: User, contract: Contract) -> str | None:
 
 
 def contract_for(actor: User, contract_id: int) -> Contract | None:
-    """A contract of the actor's (or, for a co-op manager, of a member); a third party gets None (404)."""
-    contract = db.session.get(Contract, contract_id)
+    """A contract of the actor's (or, for a co-op manager, of a member); a third party gets None (404). Its order
+    and product come with it (every contract page shows them)."""
+    contract = db.session.get(Contract, contract_id,
+                              options=[sa.orm.joinedload(Contract.order).joinedload(ContractOrder.product)])
     if contract is None or party_of(actor, contract) is None:
         return None
     return contract

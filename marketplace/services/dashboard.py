@@ -32,7 +32,11 @@ def farmer_overview(user: User) -> dict:
         sa.select(sa.func.count(ContractOrder.id)).where(ContractOrder.status.in_(OPEN_ORDER))
         .where(ContractOrder.product_id.in_(my_products) if harvests else sa.true())
     )
-    return {"profile": user.farmer, "memberships": memberships, "harvests": harvests, "open_orders": open_orders,
+    profile = db.session.scalar(
+        sa.select(FarmerProfile).where(FarmerProfile.user_id == user.id)
+        .options(sa.orm.joinedload(FarmerProfile.county), sa.orm.joinedload(FarmerProfile.township))
+    )
+    return {"profile": profile, "memberships": memberships, "harvests": harvests, "open_orders": open_orders,
             "signals": market.signals(date.today())}
 
 
