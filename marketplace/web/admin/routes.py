@@ -101,33 +101,41 @@ def list_accounts():
         400 if form.errors else 200
 
 
-@bp.route("/accounts/<int:user_id>/unlock", methods=["POST"])
-@roles("admin")
-def unlock_account(user_id):
+def _account_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
+    return user
+
+
+def _back_to(user: User):
+    """The accounts page, searched for this account."""
+    return redirect(url_for("admin.list_accounts", q=user.phone or user.email or user.name))
+
+
+@bp.route("/accounts/<int:user_id>/unlock", methods=["POST"])
+@roles("admin")
+def unlock_account(user_id):
+    user = _account_or_404(user_id)
     if not UnlockForm().validate_on_submit():
         abort(400)
     if user.locked_until is None and not user.failed_logins:
         flash(sentence(_l("%(name)s was not locked."), name=user.name), "info")
-        return redirect(url_for("admin.list_accounts", q=user.phone or user.email or user.name))
+        return _back_to(user)
     unlock(current_user, user)
     db.session.commit()
     flash(sentence(_l("Unlocked: %(name)s can log in again."), name=user.name), "success")
-    return redirect(url_for("admin.list_accounts", q=user.phone or user.email or user.name))
+    return _back_to(user)
 
 
 @bp.route("/accounts/<int:user_id>/status", methods=["POST"])
 @roles("admin")
 def set_account_status(user_id):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = _account_or_404(user_id)
     form = AccountStatusForm()
     if not form.validate_on_submit() or form.close.data == form.reopen.data:
         abort(400)
-    back = redirect(url_for("admin.list_accounts", q=user.phone or user.email or user.name))
+    back = _back_to(user)
     try:
         set_account_open(current_user, user, open_=bool(form.reopen.data))
     except DomainError as err:
