@@ -8,8 +8,11 @@ and posts with the page's CSRF token (a few examples with a wrong or missing one
 savepoint that is rolled back afterwards, so every example starts from the same rows and its one-time
 tokens stay fresh. A rejection (4xx, or the form shown again with 200) must leave every table as it was:
 row count and a hash of the rows, compared table by table.
+
+FUZZ_SCALE=10 runs ten times the examples (a longer hunt, by hand; CI runs the default).
 """
 import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -24,7 +27,7 @@ from wtforms import DecimalField, IntegerField, SelectField
 from wtforms.fields.core import UnboundField
 
 from marketplace.models.base import Base
-from marketplace.web.admin.forms import DecisionForm
+from marketplace.web.admin.forms import AccountStatusForm, DecisionForm, UnlockForm
 from marketplace.web.auth.forms import (
     CoopSignupForm, FarmerSignupForm, ForgotForm, LoginForm, ProcessorSignupForm, ResetForm,
 )
@@ -114,6 +117,14 @@ def delivery_awaiting_farmer(db, users, ids):
     db.session.get(Delivery, ids["delivery"]).state = "awaiting_farmer"
 
 
+def farmer_locked(db, users, ids):
+    from marketplace.models import User
+    from marketplace.models.base import utcnow
+
+    farmer = db.session.get(User, ids["farmer_id"])
+    farmer.failed_logins, farmer.locked_until = 5, utcnow() + timedelta(hours=1)
+
+
 def batch_approved(db, users, ids):
     from marketplace.models import PayoutBatch
 
@@ -140,6 +151,10 @@ FORMS = [
         **PASSWORDS}),
     # The market office.
     Form("admin.decide_approval", "admin", DecisionForm, page="/admin/approvals", good={"approve": "y"}),
+    Form("admin.unlock_account", "admin", UnlockForm, url="/admin/accounts/{farmer_id}/unlock",
+         page="/admin/accounts?locked=y", setup=farmer_locked, good={"unlock": "y"}),
+    Form("admin.set_account_status", "admin", AccountStatusForm, url="/admin/accounts/{farmer_id}/status",
+         page="/admin/accounts?q=a", good={"close": "y"}),
     Form("catalog.new_product", "admin", NewProductForm, good={"code": "fuzz_product", **names(), **PRODUCT_SPEC}),
     Form("catalog.edit_product", "admin", ProductForm),
     Form("catalog.add_grade", "admin", AddGradeForm, prefix="grade-", page="/admin/products/{product}/edit",
@@ -476,7 +491,9 @@ def test_fuzzed_form_never_fails_and_a_rejection_changes_nothing(app, db, ids, k
             fuzzer.check({name: value}, "real")
 
     # Forms with few fields need fewer examples to try their combinations.
-    @settings(max_examples=min(25, 8 + 2 * len(fuzzer.names)), deadline=None, derandomize=True, database=None,
+    examples = min(25, 8 + 2 * len(fuzzer.names)) * int(os.environ.get("FUZZ_SCALE", "1"))
+
+    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                      HealthCheck.data_too_large])
     @given(fuzz=fuzz_for(fuzzer.names), csrf=CSRF)
