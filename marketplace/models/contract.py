@@ -1,7 +1,7 @@
 """Contracts: created from an agreed proposal with their terms frozen; amendments are later versions."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.models.base import Base, utcnow
@@ -19,6 +19,8 @@ class Contract(Base):
             "'breached', 'cancelled', 'superseded')", name="status"),
         CheckConstraint("cancel_requested_by IS NULL OR cancel_requested_by IN ('farmer', 'processor')",
                         name="cancel_requested_by"),
+        # a processor's list of contracts, newest first, a page at a time
+        Index("ix_contract_processor_created", "processor_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,7 @@
 """Deliveries weighed and graded at the collection point; never edited in place (a correction is a new row)."""
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.models.base import Base, utcnow
@@ -24,6 +24,9 @@ class Delivery(Base):
         CheckConstraint("(outcome = 'rejected') = (rejected_reason IS NOT NULL)", name="rejected_has_reason"),
         CheckConstraint("state IN ('awaiting_farmer', 'confirmed', 'disputed', 'dispute_rejected', 'superseded')",
                         name="state"),
+        # the lists of a co-op's and of a processor's deliveries, newest first, a page at a time
+        Index("ix_delivery_cooperative_delivered", "cooperative_id", "delivered_on", "id"),
+        Index("ix_delivery_processor_delivered", "processor_id", "delivered_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
