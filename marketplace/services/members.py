@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from marketplace.domain.errors import DomainError
 from marketplace.domain.identifiers import normalise_mobile
 from marketplace.extensions import db
-from marketplace.models import Membership, User
+from marketplace.models import FarmerProfile, Membership, User
 from marketplace.services.accounts import Credentials, FarmerDetails, new_farmer_profile, new_user
 from marketplace.services.audit import record_action
 
@@ -60,7 +60,7 @@ def members_of(coop_id: int, page: int, per_page: int = 25):
         sa.select(Membership)
         .where(Membership.cooperative_id == coop_id)
         .join(User, User.id == Membership.farmer_id)
-        .options(sa.orm.joinedload(Membership.farmer).joinedload(User.farmer))
+        .options(sa.orm.joinedload(Membership.farmer).joinedload(User.farmer).joinedload(FarmerProfile.township))
         .order_by(User.name)
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
