@@ -3,8 +3,9 @@ wrong types, unknown ids and impossible dates. Never a 500, and a rejected form 
 
 The forms are the app's own: every endpoint that takes a POST is in FORMS below (who posts it, where, with
 which form class) or in NOT_FUZZED with the reason, and a test fails when a new one is in neither. Each
-example starts from values that pass (the page's own, plus GOOD), replaces or drops some fields with fuzz,
-and posts with the page's CSRF token (a few examples with a wrong or missing one). Each example runs in a
+example starts from values that pass (the page's own, plus the form's `good`), replaces or drops some fields
+with fuzz, and posts with the session's CSRF token (a few examples with a wrong, repeated or missing one).
+Each field is also sent alone with what only PostgreSQL refuses (a NUL, 10,000 characters, a 32-bit overflow). Each example runs in a
 savepoint that is rolled back afterwards, so every example starts from the same rows and its one-time
 tokens stay fresh. A rejection (4xx, or the form shown again with 200) must leave every table as it was:
 row count and a hash of the rows, compared table by table.
@@ -22,7 +23,6 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from werkzeug.exceptions import MethodNotAllowed, NotFound
 from wtforms import DecimalField, IntegerField, SelectField
 from wtforms.fields.core import UnboundField
 
