@@ -249,6 +249,20 @@ def test_each_role_against_each_route(app, client, auth, world, role):
                 assert resp.status_code == want, where
             if role in OTHER and resp.status_code == 200 and endpoint not in NAMES_FARMERS:
                 assert MARKER not in resp.get_data(as_text=True), f"{where} shows the world's farmer"
+            if resp.mimetype == "text/html":
+                assert_no_inline_code(resp, where)
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_HANDLER = re.compile(r"<[^>]+\s(on[a-z]+|style)\s*=", re.IGNORECASE)
+
+
+def assert_no_inline_code(resp, where: str) -> None:
+    """The Content Security Policy allows no inline script or style: no page may carry any (it would not run)."""
+    html = resp.get_data(as_text=True)
+    assert not INLINE_SCRIPT.search(html), f"{where}: inline script"
+    assert not INLINE_HANDLER.search(html), f"{where}: inline handler or style"
+    assert "'unsafe-inline'" not in resp.headers["Content-Security-Policy"], where
 
 
 #: Pages that name farmers to anyone of the role: processors browse farmers' offered harvests.
