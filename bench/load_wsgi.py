@@ -1,17 +1,21 @@
-"""What gunicorn serves in the load benchmark: the real app, plus a bare hello-world at `/__hello`.
+"""What gunicorn serves in the load benchmark: the real app, plus a bare hello-world at `/__hello` and, for
+reference, the same answer from an empty Flask app at `/__hello_flask` (the framework's own floor).
 
     gunicorn -k gthread bench.load_wsgi:application   (LOAD_DATABASE_URL and LOAD_SECRET_KEY set by bench/load.py)
 
-The hello-world is answered here, before the app, so it never joins the app's URL map; every other path goes to
+Both are answered here, before the app, so they never join the app's URL map; every other path goes to
 `create_app` with a production-like config (DEBUG off, no TESTING, quiet logging).
 """
 import logging
 import os
 
+from flask import Flask, Response
+
 from config import ProductionConfig
 from marketplace import create_app
 
 HELLO_PATH = "/__hello"
+FLASK_HELLO_PATH = "/__hello_flask"
 HELLO_BODY = b"Hello, world!\n"
 
 
@@ -30,17 +34,29 @@ class LoadConfig(ProductionConfig):
     TESTING = False
 
 
+def flask_hello() -> Flask:
+    """An empty Flask app with one route: what any page of a Flask app costs before it does anything."""
+    bare = Flask("hello")
+    bare.add_url_rule(FLASK_HELLO_PATH, "hello", lambda: Response(HELLO_BODY, mimetype="text/plain"))
+    return bare
+
+
 class WithHello:
-    """A WSGI app that answers `/__hello` itself and hands everything else to `app`."""
+    """A WSGI app that answers `/__hello` itself, `/__hello_flask` from an empty Flask app, and hands everything
+    else to `app`."""
 
     def __init__(self, app):
         self.app = app
+        self.bare = flask_hello()
 
     def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO") == HELLO_PATH:
+        path = environ.get("PATH_INFO")
+        if path == HELLO_PATH:
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"),
                                       ("Content-Length", str(len(HELLO_BODY)))])
             return [HELLO_BODY]
+        if path == FLASK_HELLO_PATH:
+            return self.bare(environ, start_response)
         return self.app(environ, start_response)
 
 

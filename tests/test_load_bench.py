@@ -3,15 +3,16 @@ and wrk's script holds every request."""
 from werkzeug.test import Client
 
 from bench.load import PAGES, lua_script
-from bench.load_wsgi import HELLO_PATH, WithHello
+from bench.load_wsgi import FLASK_HELLO_PATH, HELLO_PATH, WithHello
 
 
-def test_hello_is_answered_before_the_app_and_everything_else_reaches_it(app):
+def test_hellos_are_answered_before_the_app_and_everything_else_reaches_it(app):
     client = Client(WithHello(app))
     hello = client.get(HELLO_PATH)
     assert hello.status_code == 200 and hello.get_data() == b"Hello, world!\n"
+    assert client.get(FLASK_HELLO_PATH).get_data() == b"Hello, world!\n"
     assert client.get("/").status_code == 200
-    assert HELLO_PATH not in {rule.rule for rule in app.url_map.iter_rules()}
+    assert {HELLO_PATH, FLASK_HELLO_PATH}.isdisjoint(rule.rule for rule in app.url_map.iter_rules())
 
 
 def test_wrk_script_rotates_through_every_request_with_its_cookie():
