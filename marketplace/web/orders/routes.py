@@ -64,7 +64,8 @@ def fill_choices(form, product: Product) -> None:
 
 
 def product_or_400(product_id: int | None) -> Product:
-    product = db.session.get(Product, product_id) if product_id else None
+    # An id past a 32-bit integer is no product's (and PostgreSQL refuses to compare one with an id).
+    product = db.session.get(Product, product_id) if product_id and 0 < product_id < 2**31 else None
     if product is None or not product.active:
         abort(400)
     return product
