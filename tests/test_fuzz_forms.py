@@ -5,9 +5,9 @@ The forms are the app's own: every endpoint that takes a POST is in FORMS below 
 which form class) or in NOT_FUZZED with the reason, and a test fails when a new one is in neither. Each
 example starts from values that pass (the page's own, plus the form's `good`), replaces or drops some fields
 with fuzz, and posts with the session's CSRF token (a few examples with a wrong, repeated or missing one).
-Each field is also sent alone with what only PostgreSQL refuses (a NUL, 10,000 characters, a 32-bit overflow). Each example runs in a
-savepoint that is rolled back afterwards, so every example starts from the same rows and its one-time
-tokens stay fresh. A rejection (4xx, or the form shown again with 200) must leave every table as it was:
+Each field is also sent alone with what only PostgreSQL refuses (a NUL, 10,000 characters, a 32-bit overflow).
+Each example runs in a savepoint that is rolled back afterwards, so every example starts from the same rows
+and its one-time tokens stay fresh. A rejection (4xx, or the form shown again with 200) must leave every table as it was:
 row count and a hash of the rows, compared table by table.
 
 FUZZ_SCALE=10 runs ten times the examples (a longer hunt, by hand; CI runs the default).
@@ -174,12 +174,14 @@ FORMS = [
     Form("harvests.new_harvest", "farmer", HarvestForm, good={"expected_kg": "2000"}),
     Form("harvests.new_harvest", "coop_manager", MemberHarvestForm, good={
         "member_id": "{farmer_id}", "expected_kg": "2000", "township_id": "{township}", "village": "海努克村",
-        "area_mu": "20.0", "harvest_start": FUTURE.isoformat(), "harvest_end": (FUTURE + timedelta(days=20)).isoformat()}),
+        "area_mu": "20.0", "harvest_start": FUTURE.isoformat(),
+        "harvest_end": (FUTURE + timedelta(days=20)).isoformat()}),
     Form("harvests.edit_harvest", "farmer", HarvestForm),
     Form("harvests.withdraw_harvest", "farmer", WithdrawHarvestForm, page="/harvests/{harvest}",
          good={"reason": "冰雹"}),
     # Orders.
-    Form("orders.new_order", "processor", OrderForm, url="/orders/new", page="/orders/new?product={product}&term_type=fixed",
+    Form("orders.new_order", "processor", OrderForm, url="/orders/new",
+         page="/orders/new?product={product}&term_type=fixed",
          good={"kg_wanted": "5000", "delivery_start": FUTURE.isoformat(),
                "delivery_end": (FUTURE + timedelta(days=30)).isoformat(), "collection_point": "厂门口",
                "price_1": "6.50", "price_2": "6.00", "price_3": "5.50", "publish": "y"}),
