@@ -276,3 +276,11 @@ def test_the_market_office_closes_and_reopens_an_account(app, client, db, auth, 
         ("reopen_account", '{"status": "disabled"}', '{"status": "active"}')]
     auth.logout()
     assert auth.login("13991000111").status_code == 302
+
+
+def test_an_id_past_the_database_integer_is_a_404_not_a_query(client, auth, create_farmer):
+    create_farmer(phone="+8613991000112")
+    auth.login("13991000112")
+    for url in ("/contracts/99999999999", "/harvests/2147483648", "/deliveries/2147483648", "/proposals/" + "9" * 40):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/harvests/2147483647").status_code == 404  # the largest id still reaches the view
