@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from babel import Locale
 from flask import g, request, session
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -160,11 +161,33 @@ def lang_url(code: str) -> str:
     return request.path + "?" + urlencode(args, doseq=True)
 
 
+def catalog():
+    """The translations of the current locale, found once per request and locale: a page looks up a hundred or
+    more strings, and Flask-Babel would find the catalog again for each (a switch of locale by `force_locale`
+    is seen, since the memo is kept beside the locale it was made for)."""
+    state = g.get("_flask_babel")
+    memo = getattr(state, "catalog_memo", None)
+    if memo is not None and memo[0] is getattr(state, "babel_locale", None):
+        return memo[1]
+    translations = get_translations()
+    state = g.get("_flask_babel")
+    if state is not None:
+        state.catalog_memo = (get_locale(), translations)
+    return translations
+
+
 def init_app(app, babel):
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalog().ugettext(s),
+        ngettext=lambda s, p, n: catalog().ungettext(s, p, n),
+        pgettext=lambda c, s: catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters.update(
-        money=fmt_money, number=fmt_number, percent_bp=fmt_percent_bp, mu=fmt_mu, date=fmt_date, datetime=fmt_datetime, phone=fmt_phone,
-        ltr=ltr, isolate=isolate, local_name=local_name,
+        money=fmt_money, number=fmt_number, percent_bp=fmt_percent_bp, mu=fmt_mu, date=fmt_date,
+        datetime=fmt_datetime, phone=fmt_phone, ltr=ltr, isolate=isolate, local_name=local_name,
     )
     app.jinja_env.globals.update(
         LOCALES=LOCALES, NATIVE_NAMES=NATIVE_NAMES, HTML_LANG=HTML_LANG,
