@@ -38,6 +38,8 @@ VISITS = [
     ("office@example.com", "en", ["/dashboard", "/admin/approvals", "/admin/products/", "/matching/"]),
     ("office@example.com", "ug", ["/admin/accounts", "/admin/audit", "/admin/audit?action=correct_delivery"]),
     ("office@example.com", "kk_Arab", ["/admin/accounts?q=139", "/admin/audit?kind=delivery"]),
+    ("office@example.com", "zh_Hans", ["/admin/accounts?locked=y", "/admin/audit?kind=contract"]),
+    ("office@example.com", "kk_Cyrl", ["/admin/accounts?q=0001", "/admin/audit?action=sign_contract"]),
 ]
 
 
