@@ -61,7 +61,7 @@ def load_user(session_id: str):
     if not user_id.isdigit() or not token:
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not hmac.compare_digest(user.session_token, token):
+    if user is None or not hmac.compare_digest(user.session_token.encode(), token.encode()):
         return None
     return user
 
@@ -75,4 +75,6 @@ def init_app(app):
     if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Not X-Forwarded-Host: the proxy passes the Host header on, and a client-set host must never reach the
+        # links the marketplace sends (a password-reset link to someone else's site).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)

@@ -284,3 +284,40 @@ def test_an_id_past_the_database_integer_is_a_404_not_a_query(client, auth, crea
     for url in ("/contracts/99999999999", "/harvests/2147483648", "/deliveries/2147483648", "/proposals/" + "9" * 40):
         assert client.get(url).status_code == 404, url
     assert client.get("/harvests/2147483647").status_code == 404  # the largest id still reaches the view
+
+
+def test_a_forwarded_host_never_reaches_a_reset_link(monkeypatch, tmp_path):
+    """Behind the proxy the client's address and https come from its headers, but not the host: a reset link
+    always names the site itself."""
+    from flask_migrate import upgrade
+    from werkzeug.security import generate_password_hash
+
+    import config
+    from marketplace import create_app
+    from marketplace.extensions import db as _db
+
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
+
+    class Production(config.ProductionConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'proxy.sqlite'}"
+        SQLALCHEMY_ENGINE_OPTIONS = {}
+
+    app = create_app(Production())
+    with app.app_context():
+        upgrade()
+        _db.session.add(User(role="farmer", status="active", name="Proxy", phone="+8613991000113", locale="en",
+                             password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")))
+        _db.session.commit()
+    outbox = app.extensions["messenger"].outbox
+    client = app.test_client()
+    headers = {"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9",
+               "Referer": "https://market.example/account/password/forgot"}
+    page = client.get("/account/password/forgot", base_url="https://market.example", headers=headers)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    resp = client.post("/account/password/forgot", base_url="https://market.example", headers=headers,
+                       data={"csrf_token": token, "identifier": "13991000113"})
+    assert resp.status_code == 302
+    assert "https://market.example/account/password/reset/" in outbox[-1].body
+    assert "evil.example" not in outbox[-1].body
+    with app.app_context():
+        _db.engine.dispose()
