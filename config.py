@@ -21,6 +21,11 @@ class Config:
     LOT_CODE_KEY = os.environ.get("LOT_CODE_KEY", "")
     #: How long the market board's figures are kept before they are counted again (seconds; 0 = never kept).
     MARKET_CACHE_SECONDS = int(os.environ.get("MARKET_CACHE_SECONDS", "60"))
+    #: How long a rendered page may be given back again to the session that asked for it, while nothing it shows
+    #: has changed (seconds; 0 = pages are never kept). See marketplace/page_cache.py.
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
+    #: The most bytes of kept pages in each server process.
+    PAGE_CACHE_BYTES = int(os.environ.get("PAGE_CACHE_BYTES", str(32 * 1024 * 1024)))
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")

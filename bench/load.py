@@ -17,6 +17,13 @@ one through the app; every URL is fetched once first and must answer 200). For e
 second, p50/p95/p99 latency and errors (non-2xx/3xx answers and socket errors), and the ratio of its throughput to
 the hello-world's in the same run. Goals: no errors; farmer pages at least 50 % of the hello-world's throughput; p95
 under 100 ms at 32 connections.
+
+The pages are measured twice by default (`--page-cache both`): served as in production, with the page cache on
+(marketplace/page_cache.py: a page read again by the same session, with nothing it shows changed, is given back
+without running the app), and with it off, every page rendered; the goals are judged on the first. `--notices N`
+and `--everyone-changes M` make changes beside each page group's run (N notices per second to the group's users,
+each dropping one user's kept pages; M changes per second that drop every kept page), to see what the season's
+writes cost the cache.
 """
 import argparse
 import json
@@ -30,6 +37,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -195,6 +203,8 @@ def session_cookies(app, logins: list[str]) -> dict[str, str]:
                 token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
                 answer = client.post("/account/login", data={"csrf_token": token, "identifier": login,
                                                                "password": password})
+                # then a page with a form, as a browser would: the session gets its form token, and keeps it
+                client.get("/notifications/")
                 cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
                 if answer.status_code == 302 and cookie:
                     cookies[login] = f"{cookie.key}={cookie.value}"
@@ -204,9 +214,19 @@ def session_cookies(app, logins: list[str]) -> dict[str, str]:
     return cookies
 
 
-def visits(app, per_group: int) -> dict[str, list[tuple[str, str]]]:
+def user_ids(app, users: dict[str, list[tuple[str, int | None]]]) -> dict[str, list[int]]:
+    """The ids of each group's users (for the changes made beside the load)."""
+    from marketplace.extensions import db
+    from marketplace.models import User
+
+    with app.app_context():
+        return {group: list(db.session.scalars(sa.select(User.id).where(sa.or_(
+                    User.phone.in_([login for login, _ in rows]), User.email.in_([login for login, _ in rows])))))
+                for group, rows in users.items()}
+
+
+def visits(app, users: dict[str, list[tuple[str, int | None]]]) -> dict[str, list[tuple[str, str]]]:
     """(path, cookie) per group, each user's pages in turn, users shuffled."""
-    users = pick_users(app, per_group)
     cookies = session_cookies(app, [login for rows in users.values() for login, _ in rows])
     with app.test_client() as client:
         board = client.get("/market/").headers["Location"]
@@ -270,8 +290,61 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
+class Changes(threading.Thread):
+    """What the season does beside the load, at given rates per second: notices to the group's users (each drops
+    only that user's kept pages, marketplace/page_cache.py) and changes that drop every kept page (as a harvest
+    posted, an order or a contract signed do). The notices are deleted afterwards."""
+
+    def __init__(self, app, ids: list[int], per_user: float, everyone: float, seed: int = 11):
+        super().__init__(daemon=True)
+        self.app, self.ids, self.rates = app, ids, (per_user, everyone)
+        self.rng = random.Random(seed)
+        self.halt = threading.Event()
+        self.notices: list[int] = []
+        self.everyone = 0
+
+    def run(self) -> None:
+        from marketplace.extensions import db
+        from marketplace.models import Notification
+        from marketplace.page_cache import ALL, bump
+
+        per_user, everyone = self.rates
+        start = time.monotonic()
+        with self.app.app_context():
+            while not self.halt.wait(0.002):
+                elapsed = time.monotonic() - start
+                if per_user and self.ids and len(self.notices) < elapsed * per_user:
+                    notice = Notification(user_id=self.rng.choice(self.ids), kind="contract_to_sign",
+                                          params={"number": "LOAD-1", "kg": 100, "product": {}}, link="/contracts/")
+                    db.session.add(notice)
+                    db.session.commit()
+                    self.notices.append(notice.id)
+                if everyone and self.everyone < elapsed * everyone:
+                    with db.engine.begin() as connection:
+                        bump(connection, {ALL})
+                    self.everyone += 1
+            db.session.remove()
+
+    def finish(self) -> tuple[int, int]:
+        """Stop, delete the notices made; (notices, changes for everyone)."""
+        from marketplace.extensions import db
+        from marketplace.models import Notification
+
+        self.halt.set()
+        self.join()
+        with self.app.app_context():
+            for start in range(0, len(self.notices), 1000):
+                db.session.execute(sa.delete(Notification).where(
+                    Notification.id.in_(self.notices[start:start + 1000])))
+            db.session.commit()
+        return len(self.notices), self.everyone
+
+
+def start_gunicorn(url: str, port: int, workers: int, threads: int, log: Path,
+                   page_cache_seconds: int | None = None) -> subprocess.Popen:
     env = {**os.environ, "LOAD_DATABASE_URL": url, "MARKETPLACE_CONFIG": "production"}
+    if page_cache_seconds is not None:
+        env["PAGE_CACHE_SECONDS"] = str(page_cache_seconds)
     command = [sys.executable, "-m", "gunicorn", "bench.load_wsgi:application", "--worker-class", "gthread",
                "--workers", str(workers), "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
                "--log-level", "warning", "--backlog", "2048", "--keep-alive", "30"]
@@ -359,6 +432,41 @@ def ensure_wrk() -> None:
                          "or install it by hand and run again")
 
 
+def run_groups(port: int, plan: dict, groups: list[str], args, work: Path, changes=None) -> dict:
+    """wrk on each group in turn (3 s of warm-up, then the measured run), with `changes(group)` made beside the
+    measured run when given; results by group, with the changes made."""
+    results = {}
+    for group in groups:
+        script = work / f"{group}.lua"
+        script.write_text(lua_script(plan[group]), encoding="utf-8")
+        run_wrk(port, script, args.connections, 3, WRK_THREADS)  # warm every worker and thread
+        beside = changes(group) if changes else None
+        if beside:
+            beside.start()
+        try:
+            results[group] = run_wrk(port, script, args.connections, args.duration, WRK_THREADS)
+        finally:
+            made = beside.finish() if beside else (0, 0)
+        results[group]["changes"] = made
+    return results
+
+
+def print_table(title: str, results: dict, hello: float | None) -> None:
+    print(f"\n{title}")
+    print(f"{'group':<10} {'req/s':>8} {'vs hello':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} "
+          f"{'requests':>9} {'errors':>7}  changes beside")
+    for group, r in results.items():
+        ratio = f"{r['rps'] / hello:.0%}" if hello else "-"
+        notices, everyone = r["changes"]
+        print(f"{group:<10} {r['rps']:>8,.0f} {ratio:>9} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} "
+              f"{r['max']:>8.1f} {r['requests']:>9,} {r['errors']:>7}  "
+              + (f"{notices} notices, {everyone} for everyone" if notices or everyone else "-")
+              + (f" ({r['non_2xx_3xx']} non-2xx/3xx, {r['socket']} socket)" if r["errors"] else ""))
+
+
+WRK_THREADS = 2
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--farmers", type=int, default=10_000)
@@ -371,6 +479,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
     parser.add_argument("--users", type=int, default=200, help="users per group (at most)")
     parser.add_argument("--groups", default=",".join(GROUPS))
+    parser.add_argument("--page-cache", choices=("on", "off", "both"), default="both",
+                        help="serve with the page cache on (as in production), off (every page rendered), or both")
+    parser.add_argument("--notices", type=float, default=0.0,
+                        help="notices per second to the group's users during each page group's run")
+    parser.add_argument("--everyone-changes", type=float, default=0.0,
+                        help="changes per second that drop every kept page, during each page group's run")
     args = parser.parse_args()
     how = ensure_database(args.database, args.farmers, args.rebuild)
     print(f"database: {how}", flush=True)
@@ -384,50 +498,64 @@ def main() -> None:
     class CookieConfig(LoadConfig):
         SQLALCHEMY_DATABASE_URI = args.database
         RATELIMIT_ENABLED = False  # logging in the benchmark's users, in this process only
+        PAGE_CACHE_SECONDS = 0
 
     app = create_app(CookieConfig())
-    plan = visits(app, args.users)
+    users = pick_users(app, args.users)
+    ids = user_ids(app, users)
+    plan = visits(app, users)
     groups = [g for g in args.groups.split(",") if g]
+    page_groups = [g for g in groups if g not in ("hello", "flask")]
+
+    def changes(group):
+        if group in ids and (args.notices or args.everyone_changes):
+            return Changes(app, ids[group], args.notices, args.everyone_changes)
+        return None
+
     load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="marketplace-load-"))
-    port = free_port()
-    wrk_threads = 2
-    server = start_gunicorn(args.database, port, args.workers, args.threads, work / "gunicorn.log")
-    results = {}
-    try:
-        preflight(port, {g: plan[g] for g in groups})
-        for group in groups:
-            script = work / f"{group}.lua"
-            script.write_text(lua_script(plan[group]), encoding="utf-8")
-            run_wrk(port, script, args.connections, 3, wrk_threads)  # warm every worker and thread
-            results[group] = run_wrk(port, script, args.connections, args.duration, wrk_threads)
-    finally:
-        stop(server)
-    log = (work / "gunicorn.log").read_text(errors="replace")
+    runs = {}  # "on" / "off" -> results
+    logs = []
+    for setting in (("on", "off") if args.page_cache == "both" else (args.page_cache,)):
+        port = free_port()
+        log = work / f"gunicorn-{setting}.log"
+        server = start_gunicorn(args.database, port, args.workers, args.threads, log,
+                                page_cache_seconds=0 if setting == "off" else None)
+        try:
+            measured = groups if setting == "on" or args.page_cache == "off" else page_groups
+            preflight(port, {g: plan[g] for g in measured})
+            runs[setting] = run_groups(port, plan, measured, args, work, changes)
+        finally:
+            stop(server)
+        logs.append(log.read_text(errors="replace"))
     load_after = os.getloadavg()
 
     print(f"\nmachine: {machine(args.database)}")
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min)"
           + ("; a shared machine: other work ran beside this run" if max(load_before[0], 0) > 0.5 else ""))
     print(f"server: gunicorn gthread, {args.workers} workers x {args.threads} threads, 127.0.0.1; "
-          f"wrk {wrk_threads} threads, {args.connections} connections, {args.duration} s per group "
+          f"wrk {WRK_THREADS} threads, {args.connections} connections, {args.duration} s per group "
           f"(after 3 s of warm-up)")
     for group in groups:
-        users = len({cookie for _, cookie in plan[group]})
-        print(f"  {group:<10} {len(plan[group]):>5} URLs, {users:>4} users")
-    hello = results.get("hello", {}).get("rps")
-    print(f"\n{'group':<10} {'req/s':>8} {'vs hello':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} "
-          f"{'requests':>9} {'errors':>7}")
-    for group, r in results.items():
-        ratio = f"{r['rps'] / hello:.0%}" if hello else "-"
-        print(f"{group:<10} {r['rps']:>8,.0f} {ratio:>9} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} "
-              f"{r['max']:>8.1f} {r['requests']:>9,} {r['errors']:>7} "
-              + (f"({r['non_2xx_3xx']} non-2xx/3xx, {r['socket']} socket)" if r["errors"] else ""))
-    errors = sum(r["errors"] for r in results.values())
-    tracebacks = log.count("Traceback")
-    print(f"\ngoals at {args.connections} connections:")
+        users_in = len({cookie for _, cookie in plan[group]})
+        print(f"  {group:<10} {len(plan[group]):>5} URLs, {users_in:>4} users")
+    if args.notices or args.everyone_changes:
+        print(f"beside each page group's run: {args.notices:g} notices per second to its users, "
+              f"{args.everyone_changes:g} changes per second that drop every kept page")
+    first = runs.get("on") or runs["off"]
+    hello = first.get("hello", {}).get("rps")
+    titles = {"on": "page cache on (PAGE_CACHE_SECONDS=30, as in production):",
+              "off": "page cache off (every page rendered):"}
+    for setting, results in runs.items():
+        print_table(titles[setting], results, hello)
+
+    results = first
+    errors = sum(r["errors"] for run in runs.values() for r in run.values())
+    tracebacks = sum(log.count("Traceback") for log in logs)
+    print(f"\ngoals at {args.connections} connections"
+          + (" (the page cache on)" if "on" in runs else " (the page cache off)") + ":")
     print(f"  no errors: {'met' if errors == 0 and tracebacks == 0 else 'NOT met'} "
-          f"({errors} in wrk, {tracebacks} tracebacks in the server log)")
+          f"({errors} in wrk, {tracebacks} tracebacks in the server logs)")
     if hello and "farmer" in results:
         ratio = results["farmer"]["rps"] / hello
         print(f"  farmer pages >= 50 % of hello-world throughput: {'met' if ratio >= 0.5 else 'NOT met'} "
@@ -438,7 +566,7 @@ def main() -> None:
         print(f"  p95 under 100 ms: {'met' if pages[worst]['p95'] < 100 else 'NOT met'} "
               f"(worst: {worst}, {pages[worst]['p95']:.1f} ms)")
     if tracebacks:
-        print(f"\nserver log ({work / 'gunicorn.log'}):\n{log[-3000:]}")
+        print(f"\nserver logs ({work}):\n" + "\n".join(log[-3000:] for log in logs if "Traceback" in log))
     else:
         shutil.rmtree(work, ignore_errors=True)
 

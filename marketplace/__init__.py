@@ -17,9 +17,10 @@ def create_app(config) -> Flask:
     ext.login_manager.init_app(app)
     i18n.init_app(app, ext.babel)
 
-    from marketplace import cli, messaging, security, web
+    from marketplace import cli, messaging, page_cache, security, web
 
     messaging.init_app(app)
+    page_cache.init_app(app)  # before security's proxy fix, which must see the request first
     security.init_app(app)
     web.init_app(app)
     # After the access check: who may use a page is decided before the form's token is (a second click on a

@@ -300,6 +300,8 @@ def snapshot(connection, leave_out: dict | None = None) -> dict:
     """Per table: (row count, a hash of its rows in primary key order), without the columns `leave_out` names."""
     shot = {}
     for table in Base.metadata.sorted_tables:
+        if table.name == "page_generation":
+            continue  # the page cache's counters rise with any saved change, the allowed ones too
         skipped = (leave_out or {}).get(table.name, ())
         columns = [c for c in table.columns if c.name not in skipped]
         rows = connection.execute(sa.select(*columns).order_by(*table.primary_key.columns)).all()

@@ -7,6 +7,7 @@ from marketplace.models.ledger import JournalEntry, LedgerAccount, Posting
 from marketplace.models.listing import ContractOrder, Harvest
 from marketplace.models.matching import MatchRun, Notification, Proposal
 from marketplace.models.organisation import Cooperative, Membership, Processor
+from marketplace.models.page_generation import PageGeneration
 from marketplace.models.price import PriceIndexEntry
 from marketplace.models.product import Grade, Product
 from marketplace.models.reference import County, Township
@@ -20,5 +21,5 @@ from marketplace.models.user import FarmerProfile, User
 
 __all__ = [
     "ActionRecord", "Advance", "Base", "Contract", "ContractOrder", "Delivery", "Cooperative", "County", "FarmerProfile", "Grade", "Harvest", "Invoice", "JournalEntry", "LedgerAccount", "Posting",
-    "MatchRun", "Membership", "Notification", "Payment", "PayoutBatch", "PayoutItem", "PriceIndexEntry", "Rebate", "RebateShare", "Proposal", "SettlementLine", "SettlementRun", "Signature", "StripeEvent", "StripeIntent", "SurplusDistribution", "SurplusShare", "Processor", "Product", "Township", "UsedFormToken", "User",
+    "MatchRun", "Membership", "Notification", "PageGeneration", "Payment", "PayoutBatch", "PayoutItem", "PriceIndexEntry", "Rebate", "RebateShare", "Proposal", "SettlementLine", "SettlementRun", "Signature", "StripeEvent", "StripeIntent", "SurplusDistribution", "SurplusShare", "Processor", "Product", "Township", "UsedFormToken", "User",
 ]

@@ -58,4 +58,4 @@ def unread_count(user_id: int) -> int:
 
 def mark_all_read(user_id: int) -> None:
     db.session.execute(sa.update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-                       .values(read_at=utcnow()))
+                       .values(read_at=utcnow()).execution_options(page_scopes={f"user:{user_id}"}))

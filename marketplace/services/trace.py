@@ -42,7 +42,9 @@ def trace(text: str) -> TraceFacts | None:
     if delivery is None or delivery.lot_code != lotcodes.normalise(text):
         return None
     db.session.execute(sa.update(Delivery).where(Delivery.id == delivery.id)
-                       .values(scan_count=Delivery.scan_count + 1))
+                       .values(scan_count=Delivery.scan_count + 1)
+                       .execution_options(page_scopes={f"user:{delivery.farmer_id}", f"coop:{delivery.cooperative_id}",
+                                                       f"processor:{delivery.processor_id}"}))
     db.session.refresh(delivery)
     harvest = db.session.get(Harvest, delivery.contract.harvest_id)
     product = db.session.scalar(sa.select(Product).where(Product.id == harvest.product_id))

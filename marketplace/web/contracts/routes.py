@@ -14,6 +14,7 @@ from marketplace.domain.errors import DomainError
 from marketplace.extensions import db, limiter, sensitive_limit
 from marketplace.i18n import local_name, sentence
 from marketplace.models import Contract
+from marketplace.page_cache import cached_page
 from marketplace.services import contract_views as views
 from marketplace.services.deliveries import delivered_grams
 from marketplace.services.delivery_views import deliveries_of
@@ -66,6 +67,7 @@ def _status_filter(form: FilterForm) -> str | None:
 
 @bp.route("/contracts/")
 @roles(*PARTIES)
+@cached_page
 def list_contracts():
     form = FilterForm(formdata=request.args)
     status = _status_filter(form)
@@ -139,6 +141,7 @@ def render_contract(contract: Contract, status: int = 200, **forms):
 
 @bp.route("/contracts/<int:contract_id>")
 @roles(*PARTIES)
+@cached_page
 def show_contract(contract_id):
     return render_contract(contract_or_404(contract_id))
 

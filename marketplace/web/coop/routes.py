@@ -10,6 +10,7 @@ from marketplace.domain.errors import DomainError
 from marketplace.extensions import db
 from marketplace.i18n import sentence
 from marketplace.models import ActionRecord
+from marketplace.page_cache import cached_page
 from marketplace.services import members, stripe_gateway
 from marketplace.services.accounts import FarmerDetails
 from marketplace.services.audit import record_action
@@ -28,6 +29,7 @@ def my_coop_id() -> int:
 
 @bp.route("/members")
 @roles("coop_manager")
+@cached_page
 def list_members():
     page = request.args.get("page", 1, type=int)
     return render_template("coop/members.html", page=members.members_of(my_coop_id(), max(page, 1)))

@@ -16,6 +16,7 @@ from marketplace.domain.errors import DomainError
 from marketplace.extensions import db
 from marketplace.i18n import local_name, sentence
 from marketplace.models import Contract, Delivery, Grade, User
+from marketplace.page_cache import cached_page
 from marketplace.services import deliveries as svc
 from marketplace.services import delivery_views as views
 from marketplace.services.contracts import contract_for
@@ -63,6 +64,7 @@ def error_status(err: DomainError) -> int:
 
 @bp.route("/deliveries/")
 @roles(*SIDES)
+@cached_page
 def list_deliveries():
     check_coop()
     form = FilterForm(formdata=request.args)

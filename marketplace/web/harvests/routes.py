@@ -14,6 +14,7 @@ from marketplace.domain.listings import HARVEST_EDITABLE, HARVEST_TRANSITIONS, s
 from marketplace.extensions import db
 from marketplace.i18n import sentence
 from marketplace.models import Harvest, Product, User
+from marketplace.page_cache import cached_page
 from marketplace.services import harvests, market, members
 from marketplace.services.products import active_products
 from marketplace.web import once
@@ -86,6 +87,7 @@ def filtered_list():
 
 @bp.route("/")
 @roles(*HARVESTERS)
+@cached_page
 def list_harvests():
     form, query, filters = filtered_list()
     page = db.paginate(query, page=max(request.args.get("page", 1, type=int), 1), per_page=PER_PAGE,

@@ -2,6 +2,7 @@
 from flask import redirect, render_template, url_for
 from flask_login import current_user
 
+from marketplace.page_cache import cached_page
 from marketplace.services import dashboard
 from marketplace.web.access import logged_in, public
 from marketplace.web.main import bp
@@ -15,6 +16,7 @@ def show_home():
 
 @bp.route("/dashboard")
 @logged_in
+@cached_page
 def show_dashboard():
     role = current_user.role
     if role == "farmer":

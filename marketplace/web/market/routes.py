@@ -10,6 +10,7 @@ from marketplace.domain.market import RISK_BELOW_BP, ROOM_ABOVE_BP, planning_sea
 from marketplace.extensions import db
 from marketplace.i18n import local_name, text_direction
 from marketplace.models import County, Grade, PriceIndexEntry, Product
+from marketplace.page_cache import cached_page
 from marketplace.services import market
 from marketplace.services.products import active_products
 from marketplace.web.access import public
@@ -105,6 +106,7 @@ def index():
 
 @bp.route("/<code>/<int:season>")
 @public
+@cached_page
 def show_board(code, season):
     product = product_and_season(code, season)
     if product is None:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from marketplace.extensions import db
 from marketplace.messaging.texts import render
 from marketplace.models import Notification
+from marketplace.page_cache import cached_page
 from marketplace.services.notifications import mark_all_read, unread_count
 from marketplace.web.access import logged_in
 from marketplace.web.notifications import bp
@@ -25,6 +26,7 @@ def unread_notifications():
 
 @bp.route("/")
 @logged_in
+@cached_page
 def list_notifications():
     query = (sa.select(Notification).where(Notification.user_id == current_user.id)
              .order_by(Notification.created_at.desc(), Notification.id.desc()))

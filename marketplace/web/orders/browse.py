@@ -10,6 +10,7 @@ from flask_login import current_user
 from marketplace.extensions import db
 from marketplace.i18n import local_name
 from marketplace.models import County, Grade, Product
+from marketplace.page_cache import cached_page
 from marketplace.services import order_browse, order_preview, orders, supply
 from marketplace.web.access import roles
 from marketplace.web.orders import bp
@@ -83,6 +84,7 @@ def supply_rows(product_id):
 
 @bp.route("/supply")
 @roles("processor")
+@cached_page
 def browse_supply():
     my_processor_id()
     form, product_id = product_filter()

@@ -12,6 +12,7 @@ from marketplace.extensions import db
 from marketplace.i18n import local_name
 from marketplace.models import ContractOrder, Product
 from marketplace.models.listing import ORDER_STATUSES
+from marketplace.page_cache import cached_page
 from marketplace.services import order_preview, orders
 from marketplace.services.products import active_products
 from marketplace.web import once
@@ -212,6 +213,7 @@ def filtered_orders():
 
 @bp.route("/")
 @roles("processor")
+@cached_page
 def list_orders():
     form, query, status, product_id = filtered_orders()
     page = db.paginate(query, page=max(request.args.get("page", 1, type=int), 1), per_page=PER_PAGE, error_out=False)

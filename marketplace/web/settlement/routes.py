@@ -16,6 +16,7 @@ from marketplace.models import (
 )
 from marketplace.domain.surplus import Inputs
 from marketplace.extensions import csrf, limiter, sensitive_limit
+from marketplace.page_cache import cached_page
 from marketplace.security import STRIPE_CSP
 from marketplace.services import ledger, payouts, rebates, stripe_gateway, surplus
 from flask_babel import force_locale
@@ -126,6 +127,7 @@ def new_advance(contract_id):
 
 @bp.route("/")
 @roles("coop_manager", "processor")
+@cached_page
 def overview():
     check_coop()
     if current_user.role == "processor":
@@ -415,6 +417,7 @@ def declare_rebate():
 
 @bp.route("/payouts")
 @roles("coop_manager")
+@cached_page
 def list_payouts():
     check_coop()
     batches = db.session.scalars(sa.select(PayoutBatch).where(PayoutBatch.cooperative_id == current_user.cooperative_id)
