@@ -23,7 +23,7 @@ class Config:
     MARKET_CACHE_SECONDS = int(os.environ.get("MARKET_CACHE_SECONDS", "60"))
     #: How long a rendered page may be given back again to the session that asked for it, while nothing it shows
     #: has changed (seconds; 0 = pages are never kept). See marketplace/page_cache.py.
-    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
     #: The most bytes of kept pages in each server process.
     PAGE_CACHE_BYTES = int(os.environ.get("PAGE_CACHE_BYTES", str(32 * 1024 * 1024)))
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")

@@ -1,37 +1,43 @@
-"""Rendered pages kept for a short while, per session, and dropped as soon as anything they show may change.
+"""Rendered pages kept a while, per session, and dropped as soon as anything they show may change.
 
-Why: a farmer's, a processor's or a co-op's page costs 5 to 25 ms of Python (queries and templates), and most
+Why: a farmer's, a processor's or a co-op's page costs 5 to 30 ms of Python (queries and templates), and most
 visits read a page again with nothing changed (a phone reloading its dashboard on a weak signal, an officer going
-back to a list). A kept page is answered before the app runs: one small query and a copy of the bytes.
+back to a list). A kept page is answered before the app runs.
 
 What is kept: a view opts in with `@cached_page`; its answer is kept for a logged-in farmer, co-op manager or
 processor (never the market office) when the request is a GET that answered 200 with HTML, set no cookie (no new
 session, no flashed message shown, no language switch) and saved nothing.
 
-Whose it is: the key is every part of the request the answer can depend on: host, scheme, path, query string,
-Accept-Language and the whole Cookie header (the session: the user, their form token, their chosen language). A
-kept page is only ever given back to the very session that rendered it.
+Whose it is: the key is every part of the request the answer can depend on: today's date, host, scheme, path,
+query string, Accept-Language and the whole Cookie header (the session: the user, their form token, their chosen
+language). A kept page is only ever given back to the very session that rendered it.
 
 When it is dropped: each page depends on scopes: "all", "user:<id>", and the user's co-ops ("coop:<id>") or
 processor ("processor:<id>"). Every transaction that changes data raises the counters (PageGeneration) of the
 scopes its changes touch, in the same transaction, just before it commits. A page carries the counters read
-before it was rendered and is given back only while they are unchanged, and for PAGE_CACHE_SECONDS at most (pages
-also depend on the clock: today's date, a deadline's days left). Logging out changes the user's session token,
-which raises "user:<id>": the old cookie's pages are gone with the session.
+before it was rendered and is given back only while they are unchanged, and for PAGE_CACHE_SECONDS at most.
+Logging out changes the user's session token, which raises "user:<id>": the old cookie's pages go with the
+session.
 
 What a change touches (`scopes_of`): a notification or a used form token, its user; a user's sign-in fields
 (wrong passwords, lock, session token, password), that user; a delivery, its farmer, co-op and processor;
 anything else, and any bulk or textual statement that does not name its scopes (`execution_options(
 page_scopes=...)`), "all". A missing rule costs speed, never a stale page.
 
-The pages live in each process's memory (PAGE_CACHE_BYTES each, least recently used dropped first); the counters
-live in the database, so every process sees every other's changes at once.
+Where things live: the pages in each process's memory (PAGE_CACHE_BYTES each, least recently used dropped
+first); the counters in the database. On PostgreSQL each raise also sends the new values as a notification at
+commit, and each process keeps a copy of the counters from them (`Listener`), so giving a page back costs no
+query; another process hears of a change within about a millisecond of its commit. Until the copy is ready, and
+on other databases, the counters are read from the table for each page given back.
 """
 import hashlib
+import logging
+import os
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date
 from functools import wraps
 
 import sqlalchemy as sa
@@ -44,6 +50,8 @@ from marketplace.models import Delivery, Membership, Notification, PageGeneratio
 from marketplace.models.audit import ActionRecord
 
 ALL = "all"
+#: The PostgreSQL notification channel that carries raised counters ("scope=generation,...").
+CHANNEL = "page_cache"
 #: Where a cacheable view leaves its scopes and counters for the middleware (in the WSGI environ).
 MARK = "marketplace.page_cache"
 #: A user's fields that only the user's own pages (and the market office's, which are never kept) show.
@@ -121,13 +129,33 @@ def _forget(session, transaction):
 
 
 def bump(connection, scopes) -> None:
-    """Raise the counters of `scopes` (rows locked in one order, so two transactions never wait on each other)."""
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(_TABLE).values([{"scope": s, "generation": 1} for s in sorted(scopes)])
-    connection.execute(statement.on_conflict_do_update(index_elements=[_TABLE.c.scope],
-                                                       set_={"generation": _TABLE.c.generation + 1}))
+    """Raise the counters of `scopes` (rows locked in one order, so two transactions never wait on each other);
+    on PostgreSQL also tell every listening process their new values, which it hears when this commits."""
+    postgres = connection.dialect.name == "postgresql"
+    statement = (postgresql.insert if postgres else sqlite.insert)(_TABLE).values(
+        [{"scope": s, "generation": 1} for s in sorted(scopes)])
+    statement = statement.on_conflict_do_update(index_elements=[_TABLE.c.scope],
+                                                set_={"generation": _TABLE.c.generation + 1})
+    if postgres:
+        raised = connection.execute(statement.returning(_TABLE.c.scope, _TABLE.c.generation)).all()
+        for payload in _payloads(f"{scope}={generation}" for scope, generation in raised):
+            connection.execute(sa.select(sa.func.pg_notify(CHANNEL, payload)))
+    else:
+        connection.execute(statement)
     if has_request_context():
         g.page_cache_wrote = True
+
+
+def _payloads(parts, limit: int = 7000):
+    """The parts joined by commas, in as many payloads as PostgreSQL's 8,000-byte limit needs."""
+    payload = ""
+    for part in parts:
+        if payload and len(payload) + len(part) + 1 > limit:
+            yield payload
+            payload = ""
+        payload = f"{payload},{part}" if payload else part
+    if payload:
+        yield payload
 
 
 # --- the counters a page depends on -------------------------------------------------------------------------
@@ -254,6 +282,71 @@ class Store:
             self.size -= len(kept.body)
 
 
+class Listener:
+    """A process's copy of the counters on PostgreSQL, kept by the notifications every raise sends at commit: a
+    kept page is then given back with no query at all. It listens first and reads the whole table second (so
+    nothing is missed between the two), and it answers nothing (`current` is None: the caller reads the table)
+    until it has, or while its connection is lost (found by TCP keepalives within about 20 s, and by a query
+    every 10 s of silence); it then listens and reads again."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.known: dict[str, int] = {}
+        self.ready = False
+        self.backend_pid = None
+        self.pid = None
+        self.lock = threading.Lock()
+
+    def current(self, scopes: tuple) -> tuple | None:
+        if self.pid != os.getpid():
+            self._start()
+        if not self.ready:
+            return None
+        known = self.known
+        return tuple(known.get(scope, 0) for scope in scopes)
+
+    def stop(self) -> None:
+        """Stop listening (within one silence check)."""
+        self.pid = None
+        self.ready = False
+
+    def _start(self) -> None:
+        with self.lock:
+            if self.pid == os.getpid():
+                return
+            self.pid, self.ready, self.known = os.getpid(), False, {}  # a forked process listens for itself
+            threading.Thread(target=self._run, name="page-cache-listener", daemon=True).start()
+
+    def _run(self) -> None:
+        import psycopg
+
+        pid = os.getpid()
+        while self.pid == pid:
+            try:
+                with psycopg.connect(self.url, autocommit=True, keepalives=1, keepalives_idle=10,
+                                     keepalives_interval=5, keepalives_count=2) as connection:
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    self.known = dict(connection.execute("SELECT scope, generation FROM page_generation").fetchall())
+                    self.backend_pid = connection.info.backend_pid
+                    self.ready = True
+                    while self.pid == pid:
+                        for note in connection.notifies(timeout=10):
+                            self._apply(note.payload)
+                        connection.execute("SELECT 1")  # silence: is the connection still there?
+            except Exception:  # noqa: BLE001 (any loss: stop answering, listen again)
+                logging.getLogger(__name__).warning("page cache: listening for changes failed", exc_info=True)
+            finally:
+                self.ready = False
+            time.sleep(1)
+
+    def _apply(self, payload: str) -> None:
+        known = self.known
+        for part in payload.split(","):
+            scope, _sep, generation = part.rpartition("=")
+            if generation.isdigit() and int(generation) > known.get(scope, 0):
+                known[scope] = int(generation)
+
+
 def _counter_engine(app):
     """Where the middleware reads counters: on PostgreSQL, its own small pool in autocommit (one round trip per
     read, no ping, no transaction); elsewhere the app's engine."""
@@ -280,9 +373,14 @@ class PageCache:
         # Under test, requests share the test's one connection inside a transaction that never commits: the
         # counters are read where the app reads everything else.
         self.engine = None if app.testing else _counter_engine(app)
+        self.listener = None
+        if self.engine is not None and self.engine.dialect.name == "postgresql":
+            self.listener = Listener(self.engine.url.set(drivername="postgresql").render_as_string(
+                hide_password=False))
 
     def key(self, environ) -> bytes:
-        parts = (environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""),
+        parts = (date.today().isoformat(),  # pages say what is due today and how many days are left
+                 environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""),
                  environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
                  environ.get("HTTP_ACCEPT_LANGUAGE", ""), environ.get("HTTP_COOKIE", ""))
         return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=20).digest()
@@ -308,7 +406,10 @@ class PageCache:
         key = self.key(environ)
         kept = self.store.get(key, time.monotonic())
         if kept is not None:
-            if self.counters(kept.scopes) == kept.counters:
+            current = self.listener.current(kept.scopes) if self.listener else None
+            if current is None:
+                current = self.counters(kept.scopes)
+            if current == kept.counters:
                 start_response(kept.status, list(kept.headers))
                 return [kept.body]
             self.store.drop(key)

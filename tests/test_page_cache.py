@@ -1,6 +1,8 @@
 """The page cache: a page is given back only to the session that rendered it, only while nothing it shows has
 changed, and for PAGE_CACHE_SECONDS at most (marketplace/page_cache.py)."""
+import os
 import re
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +12,7 @@ from marketplace import page_cache
 from marketplace.extensions import db as _db
 from marketplace.models import Notification, PageGeneration, User
 from tests.conftest import Auth, csrf_token
+from tests.test_concurrency import pg_app  # noqa: F401 (a fixture: PostgreSQL, committing for real)
 
 
 @pytest.fixture
@@ -235,3 +238,54 @@ def test_the_store_keeps_at_most_its_capacity_dropping_the_least_recently_used()
     store.put(b"huge", page(101))  # more than an eighth of the store: never kept
     assert store.get(b"huge", 0) is None
     assert store.get(b"a", 100.0) is None and store.size == 700  # its time is up
+
+
+def wait_for(check, seconds=5.0) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if check():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+                    reason="notifications are PostgreSQL's")
+def test_each_process_hears_of_every_raise_when_it_commits_and_reads_afresh_after_losing_its_connection(pg_app):
+    with pg_app.app_context():
+        engine = _db.engine
+    listener = page_cache.Listener(engine.url.set(drivername="postgresql").render_as_string(hide_password=False))
+    scopes = ("all", "user:1", "coop:2")
+    try:
+        assert listener.current(scopes) is None  # nothing until it has listened and read the table
+        assert wait_for(lambda: listener.current(scopes) is not None)
+        every, user, coop = listener.current(scopes)
+        with engine.begin() as connection:
+            page_cache.bump(connection, {"user:1"})
+            time.sleep(0.2)
+            assert listener.current(scopes) == (every, user, coop)  # not before the commit
+        assert wait_for(lambda: listener.current(scopes) == (every, user + 1, coop))
+
+        many = tuple(sorted(f"user:{n}" for n in range(1000, 3000)))  # more than one notification can carry
+        with engine.begin() as connection:
+            page_cache.bump(connection, set(many))
+            raised = page_cache.read_counters(connection, many)
+        assert set(raised) == {1}
+        assert wait_for(lambda: listener.current(many) == raised)
+
+        with engine.begin() as connection:
+            connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": listener.backend_pid})
+        assert wait_for(lambda: listener.current(scopes) is None, 3)  # lost: the table is read instead
+        with engine.begin() as connection:  # a change while it is away...
+            connection.execute(sa.text("UPDATE page_generation SET generation = generation + 5 WHERE scope = :s"),
+                               {"s": "user:1"})
+        assert wait_for(lambda: listener.current(scopes) == (every, user + 6, coop), 10)  # ...is read afresh
+    finally:
+        listener.stop()
+
+
+def test_a_notification_never_carries_more_than_postgresql_takes():
+    parts = [f"user:{n}=1" for n in range(3000)]
+    payloads = list(page_cache._payloads(parts))
+    assert len(payloads) > 1 and all(len(p) <= 7000 for p in payloads)
+    assert ",".join(payloads).split(",") == parts
