@@ -340,9 +340,22 @@ class Changes(threading.Thread):
         return len(self.notices), self.everyone
 
 
+def local_redis() -> str:
+    """Redis as production has it (kept pages shared by the server's processes, rate limits): REDIS_URL, else the
+    local one on 127.0.0.1:6379 when it answers; "" without."""
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"]
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as s:
+            s.sendall(b"PING\r\n")
+            return "redis://127.0.0.1:6379/14" if s.recv(16).startswith(b"+PONG") else ""
+    except OSError:
+        return ""
+
+
 def start_gunicorn(url: str, port: int, workers: int, threads: int, log: Path,
-                   page_cache_seconds: int | None = None) -> subprocess.Popen:
-    env = {**os.environ, "LOAD_DATABASE_URL": url, "MARKETPLACE_CONFIG": "production"}
+                   page_cache_seconds: int | None = None, redis: str = "") -> subprocess.Popen:
+    env = {**os.environ, "LOAD_DATABASE_URL": url, "MARKETPLACE_CONFIG": "production", "REDIS_URL": redis}
     if page_cache_seconds is not None:
         env["PAGE_CACHE_SECONDS"] = str(page_cache_seconds)
     command = [sys.executable, "-m", "gunicorn", "bench.load_wsgi:application", "--worker-class", "gthread",
@@ -512,6 +525,7 @@ def main() -> None:
             return Changes(app, ids[group], args.notices, args.everyone_changes)
         return None
 
+    redis = local_redis()
     load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="marketplace-load-"))
     runs = {}  # "on" / "off" -> results
@@ -520,7 +534,7 @@ def main() -> None:
         port = free_port()
         log = work / f"gunicorn-{setting}.log"
         server = start_gunicorn(args.database, port, args.workers, args.threads, log,
-                                page_cache_seconds=0 if setting == "off" else None)
+                                page_cache_seconds=0 if setting == "off" else None, redis=redis)
         try:
             measured = groups if setting == "on" or args.page_cache == "off" else page_groups
             preflight(port, {g: plan[g] for g in measured})
@@ -535,7 +549,7 @@ def main() -> None:
           + ("; a shared machine: other work ran beside this run" if max(load_before[0], 0) > 0.5 else ""))
     print(f"server: gunicorn gthread, {args.workers} workers x {args.threads} threads, 127.0.0.1; "
           f"wrk {WRK_THREADS} threads, {args.connections} connections, {args.duration} s per group "
-          f"(after 3 s of warm-up)")
+          f"(after 3 s of warm-up); Redis: {redis or 'none (kept pages not shared by the processes)'}")
     for group in groups:
         users_in = len({cookie for _, cookie in plan[group]})
         print(f"  {group:<10} {len(plan[group]):>5} URLs, {users_in:>4} users")
@@ -544,7 +558,7 @@ def main() -> None:
               f"{args.everyone_changes:g} changes per second that drop every kept page")
     first = runs.get("on") or runs["off"]
     hello = first.get("hello", {}).get("rps")
-    titles = {"on": "page cache on (PAGE_CACHE_SECONDS=30, as in production):",
+    titles = {"on": f"page cache on (PAGE_CACHE_SECONDS={LoadConfig.PAGE_CACHE_SECONDS}, as in production):",
               "off": "page cache off (every page rendered):"}
     for setting, results in runs.items():
         print_table(titles[setting], results, hello)

@@ -25,7 +25,8 @@ anything else, and any bulk or textual statement that does not name its scopes (
 page_scopes=...)`), "all". A missing rule costs speed, never a stale page.
 
 Where things live: the pages in each process's memory (PAGE_CACHE_BYTES each, least recently used dropped
-first); the counters in the database. On PostgreSQL each raise also sends the new values as a notification at
+first), and with REDIS_URL also in Redis, so that a page one process rendered is given back by the others
+(`Shared`); the counters in the database. On PostgreSQL each raise also sends the new values as a notification at
 commit, and each process keeps a copy of the counters from them (`Listener`), so giving a page back costs no
 query; another process hears of a change within about a millisecond of its commit. Until the copy is ready, and
 on other databases, the counters are read from the table for each page given back.
@@ -282,6 +283,55 @@ class Store:
             self.size -= len(kept.body)
 
 
+class Shared:
+    """Kept pages shared by the server's processes in Redis (with REDIS_URL): a page one process rendered is given
+    back by the others, which copy it into their own store. Stored as JSON and bytes, never pickled; every page
+    expires in Redis when its time is up. Redis out of reach is a miss, never an error."""
+
+    PREFIX = b"marketplace:page:"
+
+    def __init__(self, url: str):
+        import redis
+
+        self.redis = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.errors = 0
+
+    def get(self, key: bytes, now: float) -> Kept | None:
+        import json
+
+        try:
+            raw = self.redis.get(self.PREFIX + key)
+        except Exception:  # noqa: BLE001 (Redis away: render the page)
+            self._failed()
+            return None
+        if not raw:
+            return None
+        meta, _sep, body = raw.partition(b"\n")
+        meta = json.loads(meta)
+        left = meta["expires"] - time.time()
+        if left <= 0:
+            return None
+        return Kept(meta["status"], [tuple(h) for h in meta["headers"]], body, tuple(meta["scopes"]),
+                    tuple(meta["counters"]), now + left)
+
+    def put(self, key: bytes, kept: Kept, seconds: float) -> None:
+        import json
+
+        meta = {"status": kept.status, "headers": kept.headers, "scopes": kept.scopes, "counters": kept.counters,
+                "expires": time.time() + seconds}
+        try:
+            self.redis.set(self.PREFIX + key, json.dumps(meta).encode() + b"\n" + kept.body,
+                           px=max(int(seconds * 1000), 1))
+        except Exception:  # noqa: BLE001
+            self._failed()
+
+    def _failed(self) -> None:
+        self.errors += 1
+        if self.errors == 1 or self.errors % 1000 == 0:
+            logging.getLogger(__name__).warning("page cache: Redis out of reach (%s times)", self.errors,
+                                                exc_info=True)
+
+
 class Listener:
     """A process's copy of the counters on PostgreSQL, kept by the notifications every raise sends at commit: a
     kept page is then given back with no query at all. It listens first and reads the whole table second (so
@@ -369,6 +419,7 @@ class PageCache:
         self.seconds = app.config["PAGE_CACHE_SECONDS"]
         self.cookie_name = app.config.get("SESSION_COOKIE_NAME", "session")
         self.store = Store(app.config["PAGE_CACHE_BYTES"])
+        self.shared = Shared(app.config["REDIS_URL"]) if app.config.get("REDIS_URL") else None
         self.app = app
         # Under test, requests share the test's one connection inside a transaction that never commits: the
         # counters are read where the app reads everything else.
@@ -404,7 +455,12 @@ class PageCache:
         if environ.get("REQUEST_METHOD") != "GET" or self.cookie_name not in environ.get("HTTP_COOKIE", ""):
             return self.wsgi_app(environ, start_response)
         key = self.key(environ)
-        kept = self.store.get(key, time.monotonic())
+        now = time.monotonic()
+        kept = self.store.get(key, now)
+        if kept is None and self.shared is not None:
+            kept = self.shared.get(key, now)
+            if kept is not None:
+                self.store.put(key, kept)
         if kept is not None:
             current = self.listener.current(kept.scopes) if self.listener else None
             if current is None:
@@ -431,8 +487,11 @@ class PageCache:
         finally:
             if hasattr(body, "close"):
                 body.close()
-        self.store.put(key, Kept(answered["status"], list(answered["headers"]), content, mark[0], mark[1],
-                                 time.monotonic() + self.seconds))
+        kept = Kept(answered["status"], list(answered["headers"]), content, mark[0], mark[1],
+                    time.monotonic() + self.seconds)
+        self.store.put(key, kept)
+        if self.shared is not None:
+            self.shared.put(key, kept, self.seconds)
         return [content]
 
 

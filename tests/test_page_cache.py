@@ -289,3 +289,50 @@ def test_a_notification_never_carries_more_than_postgresql_takes():
     payloads = list(page_cache._payloads(parts))
     assert len(payloads) > 1 and all(len(p) <= 7000 for p in payloads)
     assert ",".join(payloads).split(",") == parts
+
+
+def redis_or_skip(url="redis://127.0.0.1:6379/15") -> page_cache.Shared:
+    import redis
+
+    shared = page_cache.Shared(url)
+    try:
+        shared.redis.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running (make test starts it)")
+    return shared
+
+
+def test_a_page_one_process_rendered_is_given_back_by_the_others_through_redis(app, db, statements, create_farmer):
+    from werkzeug.test import Client
+
+    shared = redis_or_skip()
+    farmer = create_farmer()
+    me = Visitor(app, statements, farmer.phone)
+    me.kept("/dashboard")  # the session has its form token: its cookie no longer changes
+    cookie = me.client.get_cookie("session").value
+    inner = app.page_cache.wsgi_app
+    one, other = page_cache.PageCache(app, inner), page_cache.PageCache(app, inner)  # two server processes
+    one.shared = other.shared = shared
+    browsers = []
+    for process in (one, other):
+        browser = Client(process)
+        browser.set_cookie("session", cookie)
+        browsers.append(browser)
+    same = {"environ_base": me.client.environ_base}  # the browser's address and user agent (the session's mark)
+    statements.clear()
+    rendered = browsers[0].get("/dashboard", **same)
+    assert rendered.status_code == 200 and app_statements(statements)
+    statements.clear()
+    given_back = browsers[1].get("/dashboard", **same)
+    assert given_back.data == rendered.data and not app_statements(statements)
+    db.session.add(notice(farmer))  # and a change drops it there too
+    db.session.commit()
+    statements.clear()
+    assert browsers[1].get("/dashboard", **same).data != rendered.data and app_statements(statements)
+
+
+def test_redis_out_of_reach_is_a_miss_not_an_error():
+    shared = page_cache.Shared("redis://127.0.0.1:1/0")
+    kept = page_cache.Kept("200 OK", [("Content-Type", "text/html")], b"<p>", ("all",), (0,), 1.0)
+    shared.put(b"key", kept, 30)
+    assert shared.get(b"key", 0.0) is None and shared.errors == 2
