@@ -230,7 +230,7 @@ def visits(app, users: dict[str, list[tuple[str, int | None]]]) -> dict[str, lis
     cookies = session_cookies(app, [login for rows in users.values() for login, _ in rows])
     with app.test_client() as client:
         board = client.get("/market/").headers["Location"]
-    plan = {"hello": [("/__hello", "")], "flask": [("/__hello_flask", "")]}
+    plan = {"hello": [("/__hello", "")], "flask": [("/__hello_flask", "")], "hello-end": [("/__hello", "")]}
     for group, rows in users.items():
         plan[group] = [(page.format(contract=contract, board=board), cookies[login])
                        for login, contract in rows for page in PAGES[group]]
@@ -537,6 +537,8 @@ def main() -> None:
                                 page_cache_seconds=0 if setting == "off" else None, redis=redis)
         try:
             measured = groups if setting == "on" or args.page_cache == "off" else page_groups
+            if "hello" in measured:
+                measured = [*measured, "hello-end"]  # the baseline again, after the pages: this machine varies
             preflight(port, {g: plan[g] for g in measured})
             runs[setting] = run_groups(port, plan, measured, args, work, changes)
         finally:
@@ -557,7 +559,10 @@ def main() -> None:
         print(f"beside each page group's run: {args.notices:g} notices per second to its users, "
               f"{args.everyone_changes:g} changes per second that drop every kept page")
     first = runs.get("on") or runs["off"]
-    hello = first.get("hello", {}).get("rps")
+    # The baseline: the better of the hello-world's two runs (before and after the pages), so that a slow moment
+    # of this virtual machine never flatters the pages' ratio.
+    hellos = [first[g]["rps"] for g in ("hello", "hello-end") if g in first]
+    hello = max(hellos) if hellos else None
     titles = {"on": f"page cache on (PAGE_CACHE_SECONDS={LoadConfig.PAGE_CACHE_SECONDS}, as in production):",
               "off": "page cache off (every page rendered):"}
     for setting, results in runs.items():
@@ -574,7 +579,7 @@ def main() -> None:
         ratio = results["farmer"]["rps"] / hello
         print(f"  farmer pages >= 50 % of hello-world throughput: {'met' if ratio >= 0.5 else 'NOT met'} "
               f"({ratio:.0%})")
-    pages = {g: r for g, r in results.items() if g not in ("hello", "flask")}
+    pages = {g: r for g, r in results.items() if g not in ("hello", "flask", "hello-end")}
     if pages:
         worst = max(pages, key=lambda g: pages[g]["p95"])
         print(f"  p95 under 100 ms: {'met' if pages[worst]['p95'] < 100 else 'NOT met'} "

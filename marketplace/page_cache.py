@@ -36,6 +36,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
@@ -51,6 +52,8 @@ from marketplace.models import Delivery, Membership, Notification, PageGeneratio
 from marketplace.models.audit import ActionRecord
 
 ALL = "all"
+#: This process's listeners (one per app served), told of its own commits at once.
+_LISTENERS = weakref.WeakSet()
 #: The PostgreSQL notification channel that carries raised counters ("scope=generation,...").
 CHANNEL = "page_cache"
 #: Where a cacheable view leaves its scopes and counters for the middleware (in the WSGI environ).
@@ -120,16 +123,27 @@ def _bump_before_commit(session):
         session.flush()
     scopes = session.info.pop("page_scopes", None)
     if scopes:
-        bump(session.connection(), scopes)
+        session.info["page_raised"] = bump(session.connection(), scopes)
+
+
+@event.listens_for(Session, "after_commit")
+def _heard_here_at_once(session):
+    """The committing process learns its own raises at once, before any notification comes back: the writer's
+    next page in this process never misses them."""
+    raised = session.info.pop("page_raised", None)
+    if raised:
+        for listener in list(_LISTENERS):
+            listener.learn(raised)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session, transaction):
     if transaction.parent is None and not transaction.nested:
         session.info.pop("page_scopes", None)
+        session.info.pop("page_raised", None)
 
 
-def bump(connection, scopes) -> None:
+def bump(connection, scopes) -> list[tuple[str, int]]:
     """Raise the counters of `scopes` (rows locked in one order, so two transactions never wait on each other);
     on PostgreSQL also tell every listening process their new values, which it hears when this commits."""
     postgres = connection.dialect.name == "postgresql"
@@ -143,8 +157,10 @@ def bump(connection, scopes) -> None:
             connection.execute(sa.select(sa.func.pg_notify(CHANNEL, payload)))
     else:
         connection.execute(statement)
+        raised = []
     if has_request_context():
         g.page_cache_wrote = True
+    return [tuple(row) for row in raised]
 
 
 def _payloads(parts, limit: int = 7000):
@@ -341,6 +357,7 @@ class Listener:
 
     def __init__(self, url: str):
         self.url = url
+        _LISTENERS.add(self)
         self.known: dict[str, int] = {}
         self.ready = False
         self.backend_pid = None
@@ -390,11 +407,15 @@ class Listener:
             time.sleep(1)
 
     def _apply(self, payload: str) -> None:
+        pairs = (part.rpartition("=") for part in payload.split(","))
+        self.learn((scope, int(generation)) for scope, _sep, generation in pairs if generation.isdigit())
+
+    def learn(self, raised) -> None:
+        """Counters as raised (never lowered: a late notification of an older value changes nothing)."""
         known = self.known
-        for part in payload.split(","):
-            scope, _sep, generation = part.rpartition("=")
-            if generation.isdigit() and int(generation) > known.get(scope, 0):
-                known[scope] = int(generation)
+        for scope, generation in raised:
+            if generation > known.get(scope, 0):
+                known[scope] = generation
 
 
 def _counter_engine(app):

@@ -336,3 +336,15 @@ def test_redis_out_of_reach_is_a_miss_not_an_error():
     kept = page_cache.Kept("200 OK", [("Content-Type", "text/html")], b"<p>", ("all",), (0,), 1.0)
     shared.put(b"key", kept, 30)
     assert shared.get(b"key", 0.0) is None and shared.errors == 2
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+                    reason="notifications are PostgreSQL's")
+def test_the_committing_process_knows_its_own_raises_at_once(pg_app):
+    listener = page_cache.Listener("postgresql://never-started")  # it hears nothing: only what this process learns
+    with pg_app.app_context():
+        _db.session.execute(sa.text("SELECT 1").execution_options(page_scopes={"user:77"}))
+        _db.session.commit()
+        raised = page_cache.read_counters(_db.session.connection(), ("user:77",))[0]
+        _db.session.rollback()
+    assert raised >= 1 and listener.known.get("user:77") == raised
