@@ -70,6 +70,8 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False
+    #: Off unless asked for: an edited template shows at the next reload, not minutes later.
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 
 
 class TestConfig(Config):
