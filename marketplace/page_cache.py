@@ -32,6 +32,7 @@ query; another process hears of a change within about a millisecond of its commi
 on other databases, the counters are read from the table for each page given back.
 """
 import hashlib
+import json
 import logging
 import os
 import threading
@@ -65,6 +66,11 @@ _TABLE = PageGeneration.__table__
 
 # --- what a change touches ------------------------------------------------------------------------------------
 
+def user_scope(user_id: int) -> str:
+    """The scope of one user's own pages (for a statement that names its scopes)."""
+    return f"user:{user_id}"
+
+
 def _values(obj, *names) -> set:
     """Every value the attributes had or have in this flush (a delivery moved between co-ops touches both)."""
     state = inspect(obj)
@@ -82,13 +88,13 @@ def _changed_fields(obj) -> set[str]:
 def scopes_of(obj, whole: bool) -> set[str]:
     """The scopes whose pages a change to `obj` may alter; `whole` for an object added or deleted."""
     if isinstance(obj, (Notification, UsedFormToken)):
-        return {f"user:{v}" for v in _values(obj, "user_id")} or {ALL}
+        return {user_scope(v) for v in _values(obj, "user_id")} or {ALL}
     if isinstance(obj, ActionRecord):
         return set()  # read only on the market office's pages, which are never kept
     if isinstance(obj, User) and not whole and _changed_fields(obj) <= OWN_SIGN_IN_FIELDS:
-        return {f"user:{obj.id}"}
+        return {user_scope(obj.id)}
     if isinstance(obj, Delivery):
-        return ({f"user:{v}" for v in _values(obj, "farmer_id")} | {f"coop:{v}" for v in _values(obj, "cooperative_id")}
+        return ({user_scope(v) for v in _values(obj, "farmer_id")} | {f"coop:{v}" for v in _values(obj, "cooperative_id")}
                 | {f"processor:{v}" for v in _values(obj, "processor_id")}) or {ALL}
     return {ALL}
 
@@ -97,16 +103,29 @@ def _pending(session) -> set:
     return session.info.setdefault("page_scopes", set())
 
 
+def _collect_changed(session) -> None:
+    scopes = _pending(session)
+    for obj in session.dirty:
+        if session.is_modified(obj, include_collections=False):
+            scopes |= scopes_of(obj, whole=False)
+
+
+@event.listens_for(Session, "before_flush")
+def _collect_before(session, _context, _instances):
+    """Changes as made: a value computed by the database (`n = Model.n + 1`) is gone from the history after the
+    flush."""
+    _collect_changed(session)
+
+
 @event.listens_for(Session, "after_flush")
-def _collect(session, _context):
+def _collect_after(session, _context):
+    """Changes as written: keys set through a relationship are only filled in by the flush."""
     scopes = _pending(session)
     for obj in session.new:
         scopes |= scopes_of(obj, whole=True)
     for obj in session.deleted:
         scopes |= scopes_of(obj, whole=True)
-    for obj in session.dirty:
-        if session.is_modified(obj, include_collections=False):
-            scopes |= scopes_of(obj, whole=False)
+    _collect_changed(session)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -214,7 +233,7 @@ def read_own_counters():
         return
     from marketplace.extensions import db
 
-    scopes = (ALL, f"user:{user_id}")
+    scopes = (ALL, user_scope(user_id))
     g.page_cache_own = (user_id, scopes, read_counters(db.session.connection(), scopes))
 
 
@@ -313,8 +332,6 @@ class Shared:
         self.errors = 0
 
     def get(self, key: bytes, now: float) -> Kept | None:
-        import json
-
         try:
             raw = self.redis.get(self.PREFIX + key)
         except Exception:  # noqa: BLE001 (Redis away: render the page)
@@ -322,17 +339,17 @@ class Shared:
             return None
         if not raw:
             return None
-        meta, _sep, body = raw.partition(b"\n")
-        meta = json.loads(meta)
-        left = meta["expires"] - time.time()
-        if left <= 0:
-            return None
-        return Kept(meta["status"], [tuple(h) for h in meta["headers"]], body, tuple(meta["scopes"]),
-                    tuple(meta["counters"]), now + left)
+        try:
+            meta, _sep, body = raw.partition(b"\n")
+            meta = json.loads(meta)
+            left = meta["expires"] - time.time()
+            kept = Kept(meta["status"], [tuple(h) for h in meta["headers"]], body, tuple(meta["scopes"]),
+                        tuple(meta["counters"]), now + left)
+        except (ValueError, KeyError, TypeError):
+            return None  # not one of ours, or damaged: render the page
+        return kept if left > 0 else None
 
     def put(self, key: bytes, kept: Kept, seconds: float) -> None:
-        import json
-
         meta = {"status": kept.status, "headers": kept.headers, "scopes": kept.scopes, "counters": kept.counters,
                 "expires": time.time() + seconds}
         try:
@@ -418,19 +435,6 @@ class Listener:
                 known[scope] = generation
 
 
-def _counter_engine(app):
-    """Where the middleware reads counters: on PostgreSQL, its own small pool in autocommit (one round trip per
-    read, no ping, no transaction); elsewhere the app's engine."""
-    from marketplace.extensions import db
-
-    with app.app_context():
-        engine = db.engine
-    if engine.dialect.name != "postgresql":
-        return engine
-    return sa.create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_size=4, max_overflow=16,
-                            pool_recycle=3600)
-
-
 class PageCache:
     """WSGI middleware: gives back a kept page while its counters are unchanged, and keeps what a cacheable view
     marked."""
@@ -442,13 +446,14 @@ class PageCache:
         self.store = Store(app.config["PAGE_CACHE_BYTES"])
         self.shared = Shared(app.config["REDIS_URL"]) if app.config.get("REDIS_URL") else None
         self.app = app
-        # Under test, requests share the test's one connection inside a transaction that never commits: the
-        # counters are read where the app reads everything else.
-        self.engine = None if app.testing else _counter_engine(app)
+        from marketplace.extensions import db
+
+        with app.app_context():
+            url = db.engine.url
+        # Under test nothing commits (each test is one transaction rolled back), so there is nothing to hear.
         self.listener = None
-        if self.engine is not None and self.engine.dialect.name == "postgresql":
-            self.listener = Listener(self.engine.url.set(drivername="postgresql").render_as_string(
-                hide_password=False))
+        if url.get_backend_name() == "postgresql" and not app.testing:
+            self.listener = Listener(url.set(drivername="postgresql").render_as_string(hide_password=False))
 
     def key(self, environ) -> bytes:
         parts = (date.today().isoformat(),  # pages say what is due today and how many days are left
@@ -458,19 +463,14 @@ class PageCache:
         return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=20).digest()
 
     def counters(self, scopes: tuple) -> tuple | None:
-        try:
-            if self.engine is None:
-                return self._counters_in_app(scopes)
-            with self.engine.connect() as connection:
-                return read_counters(connection, scopes)
-        except sa.exc.DBAPIError:
-            return None  # the app answers, and says what is wrong with the database
-
-    def _counters_in_app(self, scopes: tuple) -> tuple:
+        """The counters from the table, where the app reads everything else (without a ready listener)."""
         from marketplace.extensions import db
 
-        with self.app.app_context():
-            return read_counters(db.session.connection(), scopes)
+        try:
+            with self.app.app_context():
+                return read_counters(db.session.connection(), scopes)
+        except sa.exc.DBAPIError:
+            return None  # the app answers, and says what is wrong with the database
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "GET" or self.cookie_name not in environ.get("HTTP_COOKIE", ""):

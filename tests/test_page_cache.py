@@ -121,11 +121,19 @@ def test_a_delivery_drops_the_pages_of_its_farmer_coop_and_processor(app, db, st
     with app.app_context():
         delivery = record(in_force)
         _db.session.commit()
-        link = f"/deliveries/{delivery.id}"
+        link, code = f"/deliveries/{delivery.id}", delivery.lot_code
     for role, visitor in sides.items():
         answer, ran = visitor.get(pages[role])
         assert ran, role
     assert link in sides["manager"].get("/deliveries/")[0].get_data(as_text=True)
+    # a check of its lot code counts on the delivery's pages only, not everyone's
+    from marketplace.services.trace import trace
+
+    everyone, farmer = counter(db, page_cache.ALL), counter(db, f"user:{in_force['farmer'].id}")
+    with app.app_context():
+        assert trace(code).scans == 1
+        _db.session.commit()
+    assert counter(db, page_cache.ALL) == everyone and counter(db, f"user:{in_force['farmer'].id}") == farmer + 1
 
 
 def test_a_logged_out_session_gets_no_kept_page(app, db, statements, create_farmer):
@@ -329,6 +337,13 @@ def test_a_page_one_process_rendered_is_given_back_by_the_others_through_redis(a
     db.session.commit()
     statements.clear()
     assert browsers[1].get("/dashboard", **same).data != rendered.data and app_statements(statements)
+
+
+def test_a_damaged_page_in_redis_is_a_miss_not_an_error():
+    shared = redis_or_skip()
+    for raw in (b"not json\n<p>", b'{"status": "200 OK"}\n<p>', b"[1, 2]\n<p>"):
+        shared.redis.set(shared.PREFIX + b"damaged", raw, px=5000)
+        assert shared.get(b"damaged", 0.0) is None
 
 
 def test_redis_out_of_reach_is_a_miss_not_an_error():

@@ -6,6 +6,7 @@ from marketplace.messaging import get_messenger
 from marketplace.messaging.texts import render, subject
 from marketplace.models import Membership, Notification, Proposal, User
 from marketplace.models.base import utcnow
+from marketplace.page_cache import user_scope
 
 
 def proposal_params(proposal: Proposal) -> dict:
@@ -58,4 +59,4 @@ def unread_count(user_id: int) -> int:
 
 def mark_all_read(user_id: int) -> None:
     db.session.execute(sa.update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-                       .values(read_at=utcnow()).execution_options(page_scopes={f"user:{user_id}"}))
+                       .values(read_at=utcnow()).execution_options(page_scopes={user_scope(user_id)}))

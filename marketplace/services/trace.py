@@ -41,10 +41,8 @@ def trace(text: str) -> TraceFacts | None:
     delivery = db.session.get(Delivery, serial)
     if delivery is None or delivery.lot_code != lotcodes.normalise(text):
         return None
-    db.session.execute(sa.update(Delivery).where(Delivery.id == delivery.id)
-                       .values(scan_count=Delivery.scan_count + 1)
-                       .execution_options(page_scopes={f"user:{delivery.farmer_id}", f"coop:{delivery.cooperative_id}",
-                                                       f"processor:{delivery.processor_id}"}))
+    delivery.scan_count = Delivery.scan_count + 1  # counted in the database, so two checks at once count two
+    db.session.flush()
     db.session.refresh(delivery)
     harvest = db.session.get(Harvest, delivery.contract.harvest_id)
     product = db.session.scalar(sa.select(Product).where(Product.id == harvest.product_id))
